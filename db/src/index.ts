@@ -1,0 +1,12 @@
+export { findRoute, type LinkRoute, routeCacheKey } from "./link-routes.ts";
+export { journalTags, migrationsFolder, runMigrations } from "./migrate.ts";
+export * as schema from "./schema.ts";
+export {
+  createApiKey,
+  createTenant,
+  type Database,
+  DEMO_TENANT,
+  generateApiKey,
+  hashApiKey,
+  seedDemoTenant,
+} from "./seed.ts";

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
+import { isDatabaseUnavailable } from "./database.ts";
+import type { Lifecycle } from "./lifecycle.ts";
+import type { Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+import { type FieldError, ProblemError, problemResponse, problems } from "./problem.ts";
+
+export interface AppVariables {
+  requestId: string;
+  log: Logger;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}
+
+export type ReadinessCheck = () => Promise<void>;
+
+export interface FunctionAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  /** Each must resolve for /health/readiness to answer 200. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Log one line per answered request (info for 5xx always). */
+  accessLog?: boolean;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * A Hono app with what every function needs: request ids and logs, metrics,
+ * health endpoints, body limits and errors as problem+json. Functions add
+ * their routes to it; nothing here opens a socket.
+ */
+export function createFunctionApp<E extends AppEnv = AppEnv>(options: FunctionAppOptions): OpenAPIHono<E> {
+  const { logger, metrics, lifecycle } = options;
+  const app = new OpenAPIHono<E>({ defaultHook: validationHook });
+
+  app.use(observe(options));
+  app.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 16 * 1024,
+      onError: () => {
+        throw problems.tooLarge(options.maxBodyBytes ?? 16 * 1024);
+      },
+    }),
+  );
+
+  app.get("/health/liveness", (c) => c.json({ status: "ok" }));
+  app.get("/health/readiness", async (c) => {
+    if (lifecycle.draining) return c.json({ status: "draining" }, 503);
+    const results = await Promise.all(
+      Object.entries(options.readiness ?? {}).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, "ok"] as const;
+        } catch (error) {
+          return [name, error instanceof Error ? error.message : String(error)] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    const ready = results.every(([, result]) => result === "ok");
+    return c.json({ status: ready ? "ok" : "unavailable", checks }, ready ? 200 : 503);
+  });
+  app.get("/metrics", async (c) => c.body(await metrics.text(), 200, { "content-type": metrics.contentType }));
+
+  app.notFound((c) => problemResponse(c, problems.notFound(`No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError((error, c) => {
+    const problem = toProblem(error);
+    const log = (c.get("log" as never) as Logger | undefined) ?? logger;
+    if (problem.status >= 500 && problem.status !== 503) log.error({ err: error }, "request failed");
+    else if (problem.status === 503) log.warn({ err: error }, problem.message);
+    return problemResponse(c, problem);
+  });
+  return app;
+}
+
+/** Request id, in-flight count, one log line and the HTTP metrics for every request. */
+function observe(options: FunctionAppOptions): MiddlewareHandler<AppEnv> {
+  const { logger, metrics, lifecycle } = options;
+  const accessLog = options.accessLog ?? true;
+  return async (c, next) => {
+    const start = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const log = logger.child({ requestId });
+    c.set("requestId", requestId);
+    c.set("log", log);
+    lifecycle.requestStarted();
+    try {
+      await next();
+    } finally {
+      lifecycle.requestFinished();
+      c.header("x-request-id", requestId);
+      const seconds = (performance.now() - start) / 1000;
+      const status = c.res.status;
+      const route = status === 404 && routePath(c, -1) === "/*" ? "(unmatched)" : routePath(c, -1);
+      metrics.observeRequest({ route, method: c.req.method, status }, seconds);
+      if (accessLog || status >= 500) {
+        log[status >= 500 ? "error" : "info"](
+          { method: c.req.method, path: c.req.path, status, ms: Math.round(seconds * 10000) / 10 },
+          "request",
+        );
+      }
+    }
+  };
+}
+
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (isDatabaseUnavailable(error)) return problems.databaseUnavailable();
+  if (error instanceof HTTPException) {
+    const status = error.status >= 400 && error.status < 600 ? error.status : 500;
+    return new ProblemError(status as ProblemError["status"], error.message || undefined);
+  }
+  return new ProblemError(500, "Something went wrong on our side; it has been logged.");
+}
+
+/** zod-openapi's hook: a failed validation becomes a 400 that names every failing field. */
+function validationHook(
+  result: { success: boolean; target: string; error?: { issues: { path: PropertyKey[]; message: string }[] } },
+  c: Context,
+) {
+  if (result.success || !result.error) return;
+  return problemResponse(c, problems.validation(fieldErrors(result.target, result.error.issues)));
+}
+
+export function fieldErrors(target: string, issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
+  const where = target === "json" ? "body" : target;
+  return issues.map((issue) => ({
+    in: where,
+    pointer: `#/${issue.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`,
+    detail: issue.message,
+  }));
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** Variables every function reads. Knative sets K_SERVICE, K_REVISION and K_CONFIGURATION. */
+export const baseConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  K_SERVICE: z.string().min(1).default("function"),
+  K_REVISION: z.string().min(1).default("local"),
+  K_CONFIGURATION: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z
+    .string({ error: "is required: a PostgreSQL URL such as postgres://user:password@host:5432/db" })
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://"),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Unset: the cache is off and every read goes to the database. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the environment with a zod object schema. Empty strings count as
+ * unset, so `FOO=` behaves like a missing variable and gets its default.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "(environment)";
+      const received = issue.code === "invalid_type" && cleaned[name] === undefined ? "is not set; it " : "";
+      return `${name}: ${received}${issue.message}`;
+    }),
+  );
+}

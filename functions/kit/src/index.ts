@@ -1,0 +1,34 @@
+export {
+  type AppEnv,
+  type AppVariables,
+  createFunctionApp,
+  fieldErrors,
+  type ReadinessCheck,
+  toProblem,
+} from "./app.ts";
+export { type AuthEnv, apiKeyAuth, type Caller } from "./auth.ts";
+export { Cache, INVALIDATION_CHANNEL, jitteredTtl } from "./cache.ts";
+export { type BaseConfig, baseConfigSchema, ConfigError, loadConfig } from "./config.ts";
+export {
+  createDatabase,
+  type DatabaseClient,
+  type Db,
+  isDatabaseUnavailable,
+  retryRead,
+  sqlState,
+  withPrimaryTarget,
+} from "./database.ts";
+export { FeatureFlags, FLAGS_CHANNEL, FLAGS_KEY, type FlagValue, parseFlags } from "./flags.ts";
+export { Lifecycle } from "./lifecycle.ts";
+export { createLogger, type Logger } from "./logger.ts";
+export { Metrics } from "./metrics.ts";
+export { type FieldError, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse, problems } from "./problem.ts";
+export { decideRateLimit, hitRateLimit, type RateLimitDecision, rateLimitKey } from "./rate-limit.ts";
+export { createRedis, type Redis } from "./redis.ts";
+export {
+  createFunctionContext,
+  type FunctionContext,
+  type RunningFunction,
+  runFunction,
+  serveFunction,
+} from "./runtime.ts";

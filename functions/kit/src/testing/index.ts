@@ -1,0 +1,81 @@
+/**
+ * Helpers for tests that talk to the real PostgreSQL and redis-server started
+ * by ./global-setup.ts. Each call gives a database (migrated) or a Redis
+ * logical database of its own, so test files run in parallel without sharing
+ * rows or keys.
+ */
+import { randomBytes } from "node:crypto";
+import { runMigrations } from "@platform/db";
+import { Redis } from "ioredis";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { type BaseConfig, baseConfigSchema, loadConfig } from "../config.ts";
+import { type ContextOptions, createFunctionContext, type FunctionContext } from "../runtime.ts";
+
+export async function freshDatabase(): Promise<string> {
+  const adminUrl = inject("postgresAdminUrl");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  await runMigrations(url);
+  return url;
+}
+
+export async function freshRedisUrl(): Promise<string> {
+  const base = inject("redisUrl");
+  const counter = new Redis(base);
+  try {
+    const index = await counter.incr("test:next-database");
+    return `${base}/${index}`;
+  } finally {
+    counter.disconnect();
+  }
+}
+
+export interface TestContextOptions extends ContextOptions {
+  service: string;
+  databaseUrl: string;
+  redisUrl?: string;
+  env?: Record<string, string>;
+}
+
+/** The same context a function's main builds, from test URLs. */
+export function createTestContext(options: TestContextOptions): FunctionContext<BaseConfig> {
+  const config = loadConfig(baseConfigSchema, {
+    K_SERVICE: options.service,
+    K_REVISION: `${options.service}-test`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_POOL_MAX: "5",
+    SHUTDOWN_TIMEOUT_MS: "2000",
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
+  return createFunctionContext(config, options);
+}
+
+/** Polls `check` until it stops throwing; for effects that cross processes (pub/sub). */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export async function waitForRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis || redis.status === "ready") return;
+  await new Promise<void>((resolve, reject) => {
+    redis.once("ready", () => resolve());
+    setTimeout(() => reject(new Error("redis not ready in 3 s")), 3000).unref();
+  });
+}

@@ -1,0 +1,187 @@
+import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { routeCacheKey } from "@platform/db";
+import {
+  type AuthEnv,
+  apiKeyAuth,
+  type BaseConfig,
+  createFunctionApp,
+  type FunctionContext,
+  PROBLEM_CONTENT_TYPE,
+  problems,
+} from "@platform/kit";
+import { Scalar } from "@scalar/hono-api-reference";
+import { LinkRepository, type LinkRow } from "./repository.ts";
+import {
+  decodeCursor,
+  encodeCursor,
+  Link,
+  LinkCreate,
+  LinkIdParam,
+  LinkPage,
+  LinkUpdate,
+  ListQuery,
+  Problem,
+} from "./schemas.ts";
+
+export interface LinksOptions {
+  /** Where short links are served (the redirect function), e.g. https://sho.rt */
+  shortUrlBase?: string;
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
+});
+const errors = {
+  400: problem("A field is invalid; `errors` names each one"),
+  401: problem("Missing, unknown or revoked API key"),
+  429: problem("Rate limit of the API key exceeded; see Retry-After"),
+  503: problem("The database is unreachable; see Retry-After"),
+};
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+const security = [{ apiKey: [] }];
+
+const createLink = createRoute({
+  method: "post",
+  path: "/links",
+  summary: "Create a short link",
+  security,
+  request: { body: jsonBody(LinkCreate) },
+  responses: {
+    201: { description: "Created", content: { "application/json": { schema: Link } } },
+    409: problem("The custom code is taken"),
+    ...errors,
+  },
+});
+const listLinks = createRoute({
+  method: "get",
+  path: "/links",
+  summary: "List your links, newest first",
+  security,
+  request: { query: ListQuery },
+  responses: {
+    200: { description: "A page of links", content: { "application/json": { schema: LinkPage } } },
+    ...errors,
+  },
+});
+const getLink = createRoute({
+  method: "get",
+  path: "/links/{id}",
+  summary: "Read a link",
+  security,
+  request: { params: LinkIdParam },
+  responses: {
+    200: { description: "The link", content: { "application/json": { schema: Link } } },
+    404: problem("No such link for this tenant"),
+    ...errors,
+  },
+});
+const updateLink = createRoute({
+  method: "patch",
+  path: "/links/{id}",
+  summary: "Change a link's target, type, expiry or state",
+  security,
+  request: { params: LinkIdParam, body: jsonBody(LinkUpdate) },
+  responses: {
+    200: { description: "The changed link", content: { "application/json": { schema: Link } } },
+    404: problem("No such link for this tenant"),
+    ...errors,
+  },
+});
+const deleteLink = createRoute({
+  method: "delete",
+  path: "/links/{id}",
+  summary: "Delete a link and its clicks",
+  security,
+  request: { params: LinkIdParam },
+  responses: { 204: { description: "Deleted" }, 404: problem("No such link for this tenant"), ...errors },
+});
+
+export function createLinksApp(context: FunctionContext<BaseConfig>, options: LinksOptions = {}): OpenAPIHono<AuthEnv> {
+  const { database, cache, redis, metrics } = context;
+  const app = createFunctionApp<AuthEnv>({ ...context, readiness: { database: database.ping } });
+  const repository = (tenantId: number) => new LinkRepository(database.db, tenantId);
+  const present = (link: LinkRow): z.infer<typeof Link> => ({
+    id: link.id,
+    code: link.code,
+    ...(options.shortUrlBase ? { shortUrl: `${options.shortUrlBase.replace(/\/$/, "")}/${link.code}` } : {}),
+    targetUrl: link.targetUrl,
+    redirectType: link.redirectType,
+    enabled: link.enabled,
+    expiresAt: link.expiresAt?.toISOString() ?? null,
+    createdAt: link.createdAt.toISOString(),
+    updatedAt: link.updatedAt.toISOString(),
+  });
+
+  const auth = apiKeyAuth({ db: database.db, cache, metrics, ...(redis ? { redis } : {}) });
+  app.use("/links/*", auth); // matches /links itself too
+
+  app.openapi(createLink, async (c) => {
+    const { expiresAt, ...body } = c.req.valid("json");
+    const link = await repository(c.var.caller.tenantId).create({
+      ...body,
+      ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
+    });
+    // A redirect may have cached "no such code" before the link existed.
+    await cache.invalidate(routeCacheKey(link.code));
+    return c.json(present(link), 201, { location: `/links/${link.id}` });
+  });
+
+  app.openapi(listLinks, async (c) => {
+    const query = c.req.valid("query");
+    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && afterId === undefined) {
+      throw problems.validation([{ in: "query", pointer: "#/cursor", detail: "is not a cursor this API gave out" }]);
+    }
+    const page = await repository(c.var.caller.tenantId).list(query.limit ?? 20, afterId);
+    const last = page.items.at(-1);
+    return c.json(
+      { items: page.items.map(present), nextCursor: page.hasMore && last ? encodeCursor(last.id) : null },
+      200,
+    );
+  });
+
+  app.openapi(getLink, async (c) => {
+    const link = await repository(c.var.caller.tenantId).get(c.req.valid("param").id);
+    if (!link) throw problems.notFound("No link with this id.");
+    return c.json(present(link), 200);
+  });
+
+  app.openapi(updateLink, async (c) => {
+    const body = c.req.valid("json");
+    const { expiresAt, ...rest } = body;
+    const link = await repository(c.var.caller.tenantId).update(c.req.valid("param").id, {
+      ...rest,
+      ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : new Date(expiresAt) } : {}),
+    });
+    if (!link) throw problems.notFound("No link with this id.");
+    await cache.invalidate(routeCacheKey(link.code));
+    return c.json(present(link), 200);
+  });
+
+  app.openapi(deleteLink, async (c) => {
+    const link = await repository(c.var.caller.tenantId).delete(c.req.valid("param").id);
+    if (!link) throw problems.notFound("No link with this id.");
+    await cache.invalidate(routeCacheKey(link.code));
+    return c.body(null, 204);
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A tenant's API key: `Authorization: Bearer lsk_...`",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Links API",
+      version: "1.0.0",
+      description: "Create and manage short links. Errors are application/problem+json (RFC 9457).",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Links API" }));
+  return app;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["{functions,db,knative}/**/*.test.ts"],
+    globalSetup: ["functions/kit/src/testing/global-setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // Two cores: files run in parallel, each against its own database.
+    pool: "forks",
+  },
+});
