@@ -5,10 +5,9 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { isDatabaseUnavailable } from "./database.ts";
-import type { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./logger.ts";
-import type { Metrics } from "./metrics.ts";
 import { type FieldError, ProblemError, problemResponse, problems } from "./problem.ts";
+import type { FunctionContext } from "./runtime.ts";
 
 export interface AppVariables {
   requestId: string;
@@ -22,15 +21,10 @@ export interface AppEnv {
 export type ReadinessCheck = () => Promise<void>;
 
 export interface FunctionAppOptions {
-  logger: Logger;
-  metrics: Metrics;
-  lifecycle: Lifecycle;
-  /** Each must resolve for /health/readiness to answer 200. */
+  /** Checks besides the database's; each must resolve for /health/readiness to answer 200. */
   readiness?: Record<string, ReadinessCheck>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
-  /** Log one line per answered request (info for 5xx always). */
-  accessLog?: boolean;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -40,11 +34,15 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
  * health endpoints, body limits and errors as problem+json. Functions add
  * their routes to it; nothing here opens a socket.
  */
-export function createFunctionApp<E extends AppEnv = AppEnv>(options: FunctionAppOptions): OpenAPIHono<E> {
-  const { logger, metrics, lifecycle } = options;
+export function createFunctionApp<E extends AppEnv = AppEnv>(
+  context: FunctionContext,
+  options: FunctionAppOptions = {},
+): OpenAPIHono<E> {
+  const { logger, metrics, lifecycle } = context;
+  const readiness = { database: context.database.ping, ...options.readiness };
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
 
-  app.use(observe(options));
+  app.use(observe(context));
   app.use(
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 16 * 1024,
@@ -58,7 +56,7 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(options: FunctionAp
   app.get("/health/readiness", async (c) => {
     if (lifecycle.draining) return c.json({ status: "draining" }, 503);
     const results = await Promise.all(
-      Object.entries(options.readiness ?? {}).map(async ([name, check]) => {
+      Object.entries(readiness).map(async ([name, check]) => {
         try {
           await check();
           return [name, "ok"] as const;
@@ -85,9 +83,9 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(options: FunctionAp
 }
 
 /** Request id, in-flight count, one log line and the HTTP metrics for every request. */
-function observe(options: FunctionAppOptions): MiddlewareHandler<AppEnv> {
-  const { logger, metrics, lifecycle } = options;
-  const accessLog = options.accessLog ?? true;
+function observe(context: FunctionContext): MiddlewareHandler<AppEnv> {
+  const { logger, metrics, lifecycle } = context;
+  const accessLog = context.config.ACCESS_LOG;
   return async (c, next) => {
     const start = performance.now();
     const incoming = c.req.header("x-request-id");

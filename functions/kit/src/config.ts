@@ -16,6 +16,8 @@ export const baseConfigSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .optional(),
+  /** One log line per request; errors are logged either way. */
+  ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(true),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 

@@ -63,6 +63,7 @@ export class Metrics {
 
   /** A gauge read when Prometheus scrapes, e.g. the length of a buffer. */
   gauge(name: string, help: string, read: () => number): Gauge {
+    this.registry.removeSingleMetric(name); // the newest reader wins, e.g. an app built again on one context
     return new Gauge({
       name,
       help,

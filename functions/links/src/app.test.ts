@@ -40,6 +40,9 @@ const call = (
     ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
   });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+const json = (res: Response): Promise<any> => res.json();
+
 const countRows = async () => {
   const links = await context.database.db.$count(schema.links);
   const routes = await context.database.db.$count(schema.linkRoutes);
@@ -50,20 +53,20 @@ describe("links API", () => {
   it("creates, reads, updates, lists and deletes a link", async () => {
     const created = await call(alice, "POST", "/links", { targetUrl: "https://example.com/a" });
     expect(created.status).toBe(201);
-    const link = await created.json();
+    const link = await json(created);
     expect(link).toMatchObject({ targetUrl: "https://example.com/a", redirectType: 302, enabled: true });
     expect(link.code).toMatch(/^[2-9a-zA-Z]{7}$/);
     expect(link.shortUrl).toBe(`http://sho.rt/${link.code}`);
     expect(created.headers.get("location")).toBe(`/links/${link.id}`);
 
-    expect(await (await call(alice, "GET", `/links/${link.id}`)).json()).toEqual(link);
+    expect(await json(await call(alice, "GET", `/links/${link.id}`))).toEqual(link);
 
     const updated = await call(alice, "PATCH", `/links/${link.id}`, {
       targetUrl: "https://example.com/b",
       redirectType: 301,
     });
     expect(updated.status).toBe(200);
-    expect(await updated.json()).toMatchObject({ targetUrl: "https://example.com/b", redirectType: 301 });
+    expect(await json(updated)).toMatchObject({ targetUrl: "https://example.com/b", redirectType: 301 });
 
     const [route] = await context.database
       .sql`select target_url, redirect_type from link_routes where code = ${link.code}`;
@@ -81,19 +84,19 @@ describe("links API", () => {
     const taken = await call(bob, "POST", "/links", { targetUrl: "https://b.example", code: "spring-sale" });
     expect(taken.status).toBe(409);
     expect(taken.headers.get("content-type")).toBe("application/problem+json");
-    expect((await taken.json()).detail).toContain("spring-sale");
+    expect((await json(taken)).detail).toContain("spring-sale");
   });
 
   it("pages through links with a cursor, newest first", async () => {
     const key = (await createApiKey(context.database.db, (await createTenant(context.database.db, "pager")).id)).key;
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push((await (await call(key, "POST", "/links", { targetUrl: `https://example.com/${i}` })).json()).id);
+      ids.push((await json(await call(key, "POST", "/links", { targetUrl: `https://example.com/${i}` }))).id);
     }
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = await (await call(key, "GET", `/links?limit=2${cursor ? `&cursor=${cursor}` : ""}`)).json();
+      const page = await json(await call(key, "GET", `/links?limit=2${cursor ? `&cursor=${cursor}` : ""}`));
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((l: { id: number }) => l.id));
       cursor = page.nextCursor;
@@ -104,13 +107,13 @@ describe("links API", () => {
 
 describe("tenant isolation", () => {
   it("hides one tenant's links from another", async () => {
-    const link = await (await call(alice, "POST", "/links", { targetUrl: "https://alice.example" })).json();
+    const link = await json(await call(alice, "POST", "/links", { targetUrl: "https://alice.example" }));
     expect((await call(bob, "GET", `/links/${link.id}`)).status).toBe(404);
     expect((await call(bob, "PATCH", `/links/${link.id}`, { enabled: false })).status).toBe(404);
     expect((await call(bob, "DELETE", `/links/${link.id}`)).status).toBe(404);
-    const bobs = await (await call(bob, "GET", "/links?limit=100")).json();
+    const bobs = await json(await call(bob, "GET", "/links?limit=100"));
     expect(bobs.items.map((l: { id: number }) => l.id)).not.toContain(link.id);
-    const still = await (await call(alice, "GET", `/links/${link.id}`)).json();
+    const still = await json(await call(alice, "GET", `/links/${link.id}`));
     expect(still).toMatchObject({ enabled: true, targetUrl: "https://alice.example" });
   });
 });
@@ -193,7 +196,7 @@ describe("bad input", () => {
     const res = await call(alice, method, path, body);
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const problem = await res.json();
+    const problem = await json(res);
     expect(problem).toMatchObject({ status, title: expect.any(String) });
     if (status === 400) expect(problem.errors?.length ?? problem.detail.length).toBeGreaterThan(0);
     expect(await countRows()).toEqual(before);
@@ -201,7 +204,7 @@ describe("bad input", () => {
 
   it("names the failing field in errors", async () => {
     const res = await call(alice, "POST", "/links", { targetUrl: "javascript:alert(1)" });
-    const problem = await res.json();
+    const problem = await json(res);
     expect(problem.errors).toEqual([{ in: "body", pointer: "#/targetUrl", detail: "must use http or https" }]);
   });
 
@@ -214,7 +217,7 @@ describe("bad input", () => {
 
 describe("OpenAPI", () => {
   it("publishes the document built from the same schemas", async () => {
-    const doc = await (await app.request("/openapi.json")).json();
+    const doc = await json(await app.request("/openapi.json"));
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/links", "/links/{id}"]));
     expect(doc.components.schemas.LinkCreate.properties.targetUrl).toBeDefined();

@@ -102,7 +102,7 @@ const deleteLink = createRoute({
 
 export function createLinksApp(context: FunctionContext<BaseConfig>, options: LinksOptions = {}): OpenAPIHono<AuthEnv> {
   const { database, cache, redis, metrics } = context;
-  const app = createFunctionApp<AuthEnv>({ ...context, readiness: { database: database.ping } });
+  const app = createFunctionApp<AuthEnv>(context);
   const repository = (tenantId: number) => new LinkRepository(database.db, tenantId);
   const present = (link: LinkRow): z.infer<typeof Link> => ({
     id: link.id,

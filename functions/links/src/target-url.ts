@@ -9,6 +9,7 @@ export function targetUrlProblem(value: string): string | undefined {
   if (value.length > MAX_TARGET_URL_LENGTH) return `must be at most ${MAX_TARGET_URL_LENGTH} characters`;
   // Control characters and spaces: browsers strip some of them, which can turn
   // "java\tscript:" into a script URL.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\u0000-\u0020\u007f]/.test(value)) return "must not contain spaces or control characters";
   let url: URL;
   try {

@@ -1,0 +1,74 @@
+import { findRoute, type LinkRoute, routeCacheKey } from "@platform/db";
+import { type BaseConfig, createFunctionApp, FeatureFlags, type FunctionContext, retryRead } from "@platform/kit";
+import { ClickBuffer } from "./click-buffer.ts";
+import { insertClicks } from "./click-writer.ts";
+import { GONE_PAGE, NOT_FOUND_PAGE } from "./pages.ts";
+
+export const redirectFlagDefaults = { "redirect.recordClicks": true };
+
+export interface RedirectOptions {
+  buffer?: { capacity: number; batchSize: number; flushIntervalMs: number };
+  /** Injected by tests to control expiry. */
+  now?: () => number;
+}
+
+const CODE = /^[A-Za-z0-9_-]{1,64}$/;
+const ROUTE_TTL_SECONDS = 300;
+const NOT_FOUND_TTL_SECONDS = 30;
+const html = { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" };
+
+export type RedirectApp = ReturnType<typeof createRedirectApp>;
+
+/**
+ * GET /{code}: the hot path. The route comes from the near cache, then
+ * Redis, then the database; the click goes into a buffer written in batches,
+ * never on the response path.
+ */
+export function createRedirectApp(context: FunctionContext<BaseConfig>, options: RedirectOptions = {}) {
+  const { database, cache, metrics, logger } = context;
+  const now = options.now ?? Date.now;
+  const flags = new FeatureFlags({
+    defaults: redirectFlagDefaults,
+    logger,
+    ...(context.redis ? { redis: context.redis } : {}),
+    ...(context.subscriber ? { subscriber: context.subscriber } : {}),
+  });
+  const clicks = new ClickBuffer({
+    ...(options.buffer ?? { capacity: 10_000, batchSize: 500, flushIntervalMs: 1000 }),
+    write: async (batch) => {
+      await insertClicks(database.sql, batch);
+    },
+    onError: (error, count) => logger.warn({ err: error, clicks: count }, "click batch not written; will retry"),
+  });
+  metrics.gauge("clicks_buffered", "Clicks waiting to be written", () => clicks.stats.buffered);
+  metrics.gauge("clicks_written_total", "Clicks written to the database", () => clicks.stats.written);
+  metrics.gauge("clicks_dropped_total", "Clicks dropped because the buffer was full", () => clicks.stats.dropped);
+  context.onShutdown(() => clicks.close());
+
+  const app = createFunctionApp(context);
+
+  app.get("/:code", async (c) => {
+    const code = c.req.param("code");
+    if (!CODE.test(code)) return c.html(NOT_FOUND_PAGE, 404, html);
+    const route = await cache.getOrLoad<LinkRoute>(
+      routeCacheKey(code),
+      () => retryRead(() => findRoute(database.db, code)),
+      { ttlSeconds: ROUTE_TTL_SECONDS, negativeTtlSeconds: NOT_FOUND_TTL_SECONDS },
+    );
+    if (!route) return c.html(NOT_FOUND_PAGE, 404, html);
+    const at = now();
+    if (!route.enabled || (route.expiresAt !== null && route.expiresAt <= at)) return c.html(GONE_PAGE, 410, html);
+    if (flags.get("redirect.recordClicks")) {
+      clicks.add({
+        tenantId: route.tenantId,
+        linkId: route.linkId,
+        clickedAt: new Date(at),
+        referrer: c.req.header("referer")?.slice(0, 512) ?? null,
+        userAgent: c.req.header("user-agent")?.slice(0, 256) ?? null,
+      });
+    }
+    return c.redirect(route.targetUrl, route.redirectType === 301 ? 301 : 302);
+  });
+
+  return Object.assign(app, { clicks, flags });
+}
