@@ -46,7 +46,8 @@ export function createDatabase(options: DatabaseOptions): DatabaseClient {
 
 /** Adds `target_session_attrs=primary` to a multi-host URL unless it says otherwise. */
 export function withPrimaryTarget(url: string): string {
-  const hostPart = url.replace(/^postgres(ql)?:\/\//, "").split(/[/?]/)[0] ?? "";
+  const authority = url.replace(/^postgres(ql)?:\/\//, "").split(/[/?]/)[0] ?? "";
+  const hostPart = authority.slice(authority.lastIndexOf("@") + 1); // a password may hold a comma
   if (!hostPart.includes(",") || /[?&]target_session_attrs=/.test(url)) return url;
   return `${url}${url.includes("?") ? "&" : "?"}target_session_attrs=primary`;
 }

@@ -17,7 +17,7 @@ export interface FeatureFlagsOptions<F extends Record<string, FlagValue>> {
 /**
  * Feature flags mirrored in every process: reads are local and synchronous;
  * a change written with `set` reaches every instance through pub/sub, and
- * each (re)connection of the subscriber reloads the whole hash so that a
+ * each (re)connection reloads the whole hash so that a
  * change missed while disconnected is picked up. Without Redis, or while it
  * is down, the last known values (or the defaults) stay in force.
  */
@@ -29,7 +29,8 @@ export class FeatureFlags<F extends Record<string, FlagValue>> {
   constructor(private readonly options: FeatureFlagsOptions<F>) {
     this.values = { ...options.defaults };
     this.logError = throttled((error) => options.logger.warn({ err: error }, "feature flags: Redis unavailable"));
-    const { subscriber } = options;
+    const { redis, subscriber } = options;
+    redis?.on("ready", () => void this.reload());
     if (subscriber) {
       subscriber.on("message", (channel: string) => {
         if (channel === FLAGS_CHANNEL) void this.reload();
@@ -65,7 +66,7 @@ export class FeatureFlags<F extends Record<string, FlagValue>> {
   /** Reads every flag from Redis; values of unknown names or of the wrong type are ignored. */
   async reload(): Promise<void> {
     const redis = this.options.redis;
-    if (!redis) return;
+    if (!redis || redis.status !== "ready") return; // called again on "ready"
     try {
       const stored = await redis.hgetall(FLAGS_KEY);
       this.apply(parseFlags(this.options.defaults, stored));
@@ -91,7 +92,7 @@ export function parseFlags<F extends Record<string, FlagValue>>(
 ): Partial<F> {
   const result: Partial<F> = {};
   for (const [name, raw] of Object.entries(stored)) {
-    if (!(name in defaults)) continue;
+    if (!Object.hasOwn(defaults, name)) continue; // not `in`: "__proto__" must not pass
     let value: unknown;
     try {
       value = JSON.parse(raw);
