@@ -43,14 +43,16 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
 
   app.use(observe(context));
-  app.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 16 * 1024,
-      onError: () => {
-        throw problems.tooLarge(options.maxBodyBytes ?? 16 * 1024);
-      },
-    }),
-  );
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw problems.tooLarge(maxBodyBytes);
+    },
+  });
+  // Only where a body is expected: asking a GET for its body makes the Node
+  // adapter build a full Request, which costs the hot path a third of its speed.
+  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
 
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/health/readiness", async (c) => {
@@ -98,7 +100,6 @@ function observe(context: FunctionContext): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       lifecycle.requestFinished();
-      c.header("x-request-id", requestId);
       const seconds = (performance.now() - start) / 1000;
       const status = c.res.status;
       const route = status === 404 && routePath(c, -1) === "/*" ? "(unmatched)" : routePath(c, -1);

@@ -62,6 +62,7 @@ export function problemResponse(c: Context, problem: ProblemError): Response {
   if (requestId) body.requestId = requestId;
   return c.body(JSON.stringify(body), problem.status, {
     "content-type": PROBLEM_CONTENT_TYPE,
+    ...(requestId ? { "x-request-id": requestId } : {}),
     ...problem.headers,
   });
 }
