@@ -1,0 +1,27 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, found from this file. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** Everything local mode keeps between runs; git ignores it. */
+export const dataDir = join(repoRoot, ".data");
+
+/** What a running `npm start` tells the CLIs (db:migrate, db:seed) so they need no flags. */
+export interface LocalState {
+  databaseUrl: string;
+  redisUrl?: string;
+  demoApiKey?: string;
+}
+
+const statePath = join(dataDir, "local-state.json");
+
+export function readLocalState(): LocalState | undefined {
+  if (!existsSync(statePath)) return undefined;
+  return JSON.parse(readFileSync(statePath, "utf8")) as LocalState;
+}
+
+export function writeLocalState(state: LocalState): void {
+  mkdirSync(dirname(statePath), { recursive: true });
+  writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
