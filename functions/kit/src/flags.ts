@@ -66,7 +66,7 @@ export class FeatureFlags<F extends Record<string, FlagValue>> {
   /** Reads every flag from Redis; values of unknown names or of the wrong type are ignored. */
   async reload(): Promise<void> {
     const redis = this.options.redis;
-    if (!redis || redis.status !== "ready") return; // called again on "ready"
+    if (redis?.status !== "ready") return; // called again on "ready"
     try {
       const stored = await redis.hgetall(FLAGS_KEY);
       this.apply(parseFlags(this.options.defaults, stored));

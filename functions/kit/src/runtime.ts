@@ -91,6 +91,8 @@ export function createFunctionContext<C extends BaseConfig>(
   };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface RunningFunction {
   port: number;
   url: string;
@@ -120,7 +122,9 @@ export async function serveFunction<C extends BaseConfig>(
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         const idle = await lifecycle.waitForIdle(config.SHUTDOWN_TIMEOUT_MS);
         if (!idle) logger.warn({ inFlight: lifecycle.inFlight }, "shutdown timeout: closing busy connections");
-        if ("closeAllConnections" in server) server.closeAllConnections();
+        // Idle: the last responses are still being written; give the sockets a moment to close themselves.
+        const settled = idle ? await Promise.race([closed.then(() => true), sleep(1000).then(() => false)]) : false;
+        if (!settled && "closeAllConnections" in server) server.closeAllConnections();
         await closed;
         await context.close();
         logger.info("stopped");

@@ -76,5 +76,6 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
 
 /** Header values are Latin-1: anything beyond is percent-encoded, as Hono's c.redirect does. */
 function locationHeader(url: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the Latin-1 range starts at \x00
   return /[^\x00-\xFF]/.test(url) ? encodeURI(url) : url;
 }

@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { createTestContext, freshDatabase } from "@platform/kit/testing";
+import { describe, expect, it } from "vitest";
+import { createFunctionApp } from "./app.ts";
+import { serveFunction } from "./runtime.ts";
+
+function captureLogs() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe("a function's runtime", () => {
+  it("logs JSON lines with the request id, service and revision", async () => {
+    const logs = captureLogs();
+    const context = createTestContext({
+      service: "demo",
+      databaseUrl: await freshDatabase(),
+      env: { LOG_LEVEL: "info" },
+      logDestination: logs.destination,
+    });
+    const app = createFunctionApp(context);
+    app.get("/hello", (c) => {
+      c.var.log.info("inside the handler");
+      return c.text("hi");
+    });
+    await app.request("/hello", { headers: { "x-request-id": "req-123" } });
+    await app.request("/hello", { headers: { "x-request-id": "bad id with spaces" } });
+    await context.close();
+    await new Promise((r) => setTimeout(r, 50));
+
+    const inside = logs.lines.filter((l) => l.msg === "inside the handler");
+    expect(inside[0]).toMatchObject({ requestId: "req-123", service: "demo", revision: "demo-test", level: "info" });
+    expect(inside[1]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const access = logs.lines.filter((l) => l.msg === "request");
+    expect(access[0]).toMatchObject({ requestId: "req-123", method: "GET", path: "/hello", status: 200 });
+  });
+
+  it("exposes request metrics labelled by service, revision, route, method and status", async () => {
+    const context = createTestContext({ service: "demo", databaseUrl: await freshDatabase() });
+    const app = createFunctionApp(context);
+    app.get("/items/:id", (c) => c.text("item"));
+    await app.request("/items/1");
+    await app.request("/items/2");
+    await app.request("/nowhere");
+    const text = await (await app.request("/metrics")).text();
+    await context.close();
+    expect(text).toContain(
+      'http_requests_total{service="demo",revision="demo-test",route="/items/:id",method="GET",status="200"} 2',
+    );
+    expect(text).toContain('route="(unmatched)",method="GET",status="404"} 1');
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{service="demo",revision="demo-test",route="\/items\/:id",method="GET",status="200",le="\+Inf"\} 2/,
+    );
+    expect(text).toContain("# TYPE http_request_duration_seconds histogram");
+    expect(text).toContain("process_cpu_user_seconds_total");
+  });
+
+  it("drains on shutdown: readiness fails, in-flight requests finish, hooks run, then it closes", async () => {
+    const context = createTestContext({ service: "demo", databaseUrl: await freshDatabase() });
+    const app = createFunctionApp(context);
+    let release = () => {};
+    app.get("/slow", async (c) => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return c.text("finished");
+    });
+    const order: string[] = [];
+    context.onShutdown(() => {
+      order.push("hook");
+    });
+    const running = await serveFunction(app, context, 0);
+    expect((await fetch(`${running.url}/health/readiness`)).status).toBe(200);
+
+    const slow = fetch(`${running.url}/slow`).then(async (r) => {
+      order.push("slow answered");
+      return r.text();
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(context.lifecycle.inFlight).toBe(1);
+    const shutdown = running.shutdown().then(() => order.push("closed"));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(context.lifecycle.draining).toBe(true);
+    expect((await app.request("/health/readiness")).status).toBe(503);
+    await expect(fetch(`${running.url}/health/liveness`)).rejects.toThrow();
+
+    release();
+    expect(await slow).toBe("finished");
+    await shutdown;
+    expect(order).toEqual(["slow answered", "hook", "closed"]);
+    await expect(context.database.sql`select 1`).rejects.toThrow();
+  });
+
+  it("stops at start-up with a message naming a missing variable", () => {
+    const main = fileURLToPath(new URL("../../links/src/main.ts", import.meta.url));
+    const env = { ...process.env, PORT: "0", DATABASE_URL: "", SHORT_URL_BASE: "not a url" };
+    const result = spawnSync(process.execPath, ["--import", "tsx", main], { env, encoding: "utf8", timeout: 20_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Invalid configuration");
+    expect(result.stderr).toMatch(/DATABASE_URL: is not set/);
+    expect(result.stderr).toMatch(/SHORT_URL_BASE: .*URL/);
+  });
+});
