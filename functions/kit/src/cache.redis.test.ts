@@ -17,7 +17,11 @@ afterAll(() => redis.disconnect());
 
 function counting<T>(value: T | null) {
   const calls = { n: 0 };
-  return { calls, load: async () => (calls.n++, value) };
+  const load = async () => {
+    calls.n++;
+    return value;
+  };
+  return { calls, load };
 }
 
 describe("Cache on a real redis-server", () => {
