@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 
 /** The repository root, found from this file. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-/** Everything local mode keeps between runs; git ignores it. */
-export const dataDir = join(repoRoot, ".data");
+/** Everything local mode keeps between runs; git ignores it. LOCAL_DATA_DIR moves it (tests do). */
+export const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".data");
 
 /** What a running `npm start` tells the CLIs (db:migrate, db:seed) so they need no flags. */
 export interface LocalState {

@@ -34,14 +34,18 @@ export async function startRedisServer(
     args.push("--appendonly", "no");
   }
   args.push(...(options.extraArgs ?? []));
-  const child = spawn(binary, args, { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(binary, args, { stdio: "ignore" });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The server must not outlive this process if it ends without stop().
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
   await waitForPort(port, 5000, exited);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     process: child,
     stop: async () => {
+      process.removeListener("exit", killOnExit);
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
     },
