@@ -8,5 +8,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: files run in parallel, each against its own database.
     pool: "forks",
+    // In CI a JSON report too, from which .ci/run prints one plain summary line.
+    reporters: process.env.VITEST_JSON_REPORT
+      ? ["default", ["json", { outputFile: process.env.VITEST_JSON_REPORT }]]
+      : ["default"],
   },
 });

