@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -90,7 +91,7 @@ function observe(context: FunctionContext): MiddlewareHandler<AppEnv> {
   const accessLog = context.config.ACCESS_LOG;
   return async (c, next) => {
     const start = performance.now();
-    const incoming = c.req.header("x-request-id");
+    const incoming = requestHeader(c, "x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const log = logger.child({ requestId });
     c.set("requestId", requestId);
@@ -112,6 +113,19 @@ function observe(context: FunctionContext): MiddlewareHandler<AppEnv> {
       }
     }
   };
+}
+
+/**
+ * A request header by its lower-case name. Served by @hono/node-server, it is
+ * read from Node's own parsed headers: asking the Request for a header it
+ * lacks makes the adapter build a full Headers object, a cost the hot path
+ * feels. In app.request() (tests) there is no Node request, so ask the Request.
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 export function toProblem(error: unknown): ProblemError {

@@ -4,6 +4,7 @@ export {
   createFunctionApp,
   fieldErrors,
   type ReadinessCheck,
+  requestHeader,
   toProblem,
 } from "./app.ts";
 export { type AuthEnv, apiKeyAuth, type Caller } from "./auth.ts";

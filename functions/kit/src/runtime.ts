@@ -107,7 +107,7 @@ export async function serveFunction<C extends BaseConfig>(
   port = context.config.PORT,
 ): Promise<RunningFunction> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: (request) => app.fetch(request), port, hostname: "0.0.0.0" }, () => resolve(s));
+    const s = serve({ fetch: (request, env) => app.fetch(request, env), port, hostname: "0.0.0.0" }, () => resolve(s));
   });
   const actualPort = (server.address() as AddressInfo).port;
   const { lifecycle, logger, config } = context;

@@ -1,5 +1,12 @@
 import { findRoute, type LinkRoute, routeCacheKey } from "@platform/db";
-import { type BaseConfig, createFunctionApp, FeatureFlags, type FunctionContext, retryRead } from "@platform/kit";
+import {
+  type BaseConfig,
+  createFunctionApp,
+  FeatureFlags,
+  type FunctionContext,
+  requestHeader,
+  retryRead,
+} from "@platform/kit";
 import { ClickBuffer } from "./click-buffer.ts";
 import { insertClicks } from "./click-writer.ts";
 import { GONE_PAGE, NOT_FOUND_PAGE } from "./pages.ts";
@@ -63,8 +70,8 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
         tenantId: route.tenantId,
         linkId: route.linkId,
         clickedAt: new Date(at),
-        referrer: c.req.header("referer")?.slice(0, 512) ?? null,
-        userAgent: c.req.header("user-agent")?.slice(0, 256) ?? null,
+        referrer: requestHeader(c, "referer")?.slice(0, 512) ?? null,
+        userAgent: requestHeader(c, "user-agent")?.slice(0, 256) ?? null,
       });
     }
     // Not c.redirect(): a single plain header keeps the Node adapter on its fast path.
