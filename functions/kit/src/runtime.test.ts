@@ -43,6 +43,23 @@ describe("a function's runtime", () => {
     expect(access[0]).toMatchObject({ requestId: "req-123", method: "GET", path: "/hello", status: 200 });
   });
 
+  it("reads the request id from Node's own headers when served on a socket", async () => {
+    const logs = captureLogs();
+    const context = createTestContext({
+      service: "demo",
+      databaseUrl: await freshDatabase(),
+      env: { LOG_LEVEL: "info" },
+      logDestination: logs.destination,
+    });
+    const app = createFunctionApp(context);
+    app.get("/hello", (c) => c.text("hi"));
+    const running = await serveFunction(app, context, 0);
+    await fetch(`${running.url}/hello`, { headers: { "x-request-id": "from-the-ingress" } });
+    await running.shutdown();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(logs.lines.find((l) => l.msg === "request")).toMatchObject({ requestId: "from-the-ingress", path: "/hello" });
+  });
+
   it("exposes request metrics labelled by service, revision, route, method and status", async () => {
     const context = createTestContext({ service: "demo", databaseUrl: await freshDatabase() });
     const app = createFunctionApp(context);
