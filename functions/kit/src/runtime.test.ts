@@ -57,7 +57,10 @@ describe("a function's runtime", () => {
     await fetch(`${running.url}/hello`, { headers: { "x-request-id": "from-the-ingress" } });
     await running.shutdown();
     await new Promise((r) => setTimeout(r, 50));
-    expect(logs.lines.find((l) => l.msg === "request")).toMatchObject({ requestId: "from-the-ingress", path: "/hello" });
+    expect(logs.lines.find((l) => l.msg === "request")).toMatchObject({
+      requestId: "from-the-ingress",
+      path: "/hello",
+    });
   });
 
   it("exposes request metrics labelled by service, revision, route, method and status", async () => {
