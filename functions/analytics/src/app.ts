@@ -6,9 +6,11 @@ import {
   type BaseConfig,
   createFunctionApp,
   type FunctionContext,
-  PROBLEM_CONTENT_TYPE,
+  idParam,
   ProblemError,
+  problemContent,
   problems,
+  registerApiKeyScheme,
   retryRead,
 } from "@platform/kit";
 import { hourlyClicks, linkExists, rollUp, topLinks } from "./queries.ts";
@@ -64,8 +66,7 @@ const RollupRequest = z.strictObject({ from: dateTime.optional(), to: dateTime.o
 const RollupResult = z
   .object({ from: z.string().nullable(), to: z.string().nullable(), rows: z.number().int() })
   .openapi("RollupResult");
-const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() });
-const problem = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } } });
+const problem = problemContent;
 const errors = {
   400: problem("Invalid query"),
   401: problem("Missing or unknown key"),
@@ -78,13 +79,7 @@ const linkStatsRoute = createRoute({
   summary: "Clicks of one link over time",
   security: [{ apiKey: [] }],
   request: {
-    params: z.object({
-      id: z
-        .string()
-        .regex(/^[1-9][0-9]{0,15}$/, "must be a positive whole number")
-        .transform(Number)
-        .openapi({ param: { name: "id", in: "path" } }),
-    }),
+    params: idParam("id"),
     query: RangeQuery,
   },
   responses: {
@@ -186,7 +181,7 @@ export function createAnalyticsApp(
     );
   });
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
+  registerApiKeyScheme(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -6,8 +6,9 @@ import {
   type BaseConfig,
   createFunctionApp,
   type FunctionContext,
-  PROBLEM_CONTENT_TYPE,
+  problemContent,
   problems,
+  registerApiKeyScheme,
 } from "@platform/kit";
 import { Scalar } from "@scalar/hono-api-reference";
 import { LinkRepository, type LinkRow } from "./repository.ts";
@@ -20,7 +21,6 @@ import {
   LinkPage,
   LinkUpdate,
   ListQuery,
-  Problem,
 } from "./schemas.ts";
 
 export interface LinksOptions {
@@ -28,10 +28,7 @@ export interface LinksOptions {
   shortUrlBase?: string;
 }
 
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
-});
+const problem = problemContent;
 const errors = {
   400: problem("A field is invalid; `errors` names each one"),
   401: problem("Missing, unknown or revoked API key"),
@@ -169,11 +166,7 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
     return c.body(null, 204);
   });
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
-    type: "http",
-    scheme: "bearer",
-    description: "A tenant's API key: `Authorization: Bearer lsk_...`",
-  });
+  registerApiKeyScheme(app);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { idParam } from "@platform/kit";
 import { customCodeProblem } from "./codes.ts";
 import { targetUrlProblem } from "./target-url.ts";
 
@@ -67,13 +68,7 @@ export const LinkPage = z
   })
   .openapi("LinkPage");
 
-export const LinkIdParam = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, "must be a positive whole number")
-    .transform(Number)
-    .openapi({ param: { name: "id", in: "path" }, example: "42" }),
-});
+export const LinkIdParam = idParam("id");
 
 export const ListQuery = z.strictObject({
   limit: z
@@ -89,18 +84,6 @@ export const ListQuery = z.strictObject({
     .optional()
     .openapi({ param: { name: "cursor", in: "query" } }),
 });
-
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ in: z.string(), pointer: z.string(), detail: z.string() })).optional(),
-  })
-  .openapi("Problem");
 
 /** Cursors are opaque to clients: the last id of the page, base64url. */
 export function encodeCursor(lastId: number): string {
