@@ -22,7 +22,10 @@ export interface AppEnv {
 export type ReadinessCheck = () => Promise<void>;
 
 export interface FunctionAppOptions {
-  /** Checks besides the database's; each must resolve for /health/readiness to answer 200. */
+  /**
+   * What must answer for /health/readiness to be 200; by default the database.
+   * A function that serves without it (the redirect, from its cache) passes {}.
+   */
   readiness?: Record<string, ReadinessCheck>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
@@ -40,7 +43,7 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   options: FunctionAppOptions = {},
 ): OpenAPIHono<E> {
   const { logger, metrics, lifecycle } = context;
-  const readiness = { database: context.database.ping, ...options.readiness };
+  const readiness = options.readiness ?? { database: context.database.ping };
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
 
   app.use(observe(context));

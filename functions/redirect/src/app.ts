@@ -52,7 +52,9 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
   metrics.gauge("clicks_dropped_total", "Clicks dropped because the buffer was full", () => clicks.stats.dropped);
   context.onShutdown(() => clicks.close());
 
-  const app = createFunctionApp(context);
+  // Ready without the database: cached codes are still served, and Knative
+  // would otherwise take every replica out of the route during an outage.
+  const app = createFunctionApp(context, { readiness: {} });
 
   app.get("/:code", async (c) => {
     const code = c.req.param("code");

@@ -78,14 +78,16 @@ describe("with the database stopped", () => {
     await expectUnavailable(await redirect.request(`/${uncached.code}`));
     await expectUnavailable(await api("POST", "/links", { targetUrl: "https://example.com/during-outage" }));
     await expectUnavailable(await api("GET", "/links"));
-    expect((await redirect.request("/health/readiness")).status).toBe(503);
+    expect((await links.request("/health/readiness")).status).toBe(503);
+    // The redirect stays ready: it still serves cached codes.
+    expect((await redirect.request("/health/readiness")).status).toBe(200);
     expect((await redirect.request("/health/liveness")).status).toBe(200);
 
     postgres = await startPostgres(postgres.port);
 
     expect((await api("POST", "/links", { targetUrl: "https://example.com/after" })).status).toBe(201);
     expect((await redirect.request(`/${uncached.code}`)).status).toBe(302);
-    expect((await redirect.request("/health/readiness")).status).toBe(200);
+    expect((await links.request("/health/readiness")).status).toBe(200);
     const rows = await linksContext.database.sql`select target_url from links order by id`;
     expect(rows.map((r) => r.target_url)).toEqual([
       "https://example.com/cached",
