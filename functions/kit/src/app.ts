@@ -106,7 +106,8 @@ function observe(context: FunctionContext): MiddlewareHandler<AppEnv> {
       lifecycle.requestFinished();
       const seconds = (performance.now() - start) / 1000;
       const status = c.res.status;
-      const route = status === 404 && routePath(c, -1) === "/*" ? "(unmatched)" : routePath(c, -1);
+      const matched = routePath(c, -1);
+      const route = status === 404 && matched === "/*" ? "(unmatched)" : matched;
       metrics.observeRequest({ route, method: c.req.method, status }, seconds);
       if (accessLog || status >= 500) {
         log[status >= 500 ? "error" : "info"](
