@@ -37,6 +37,13 @@ else
   missing+=("redis-server: the tests need it, and npm start uses it as the cache (macOS: brew install redis; elsewhere your package manager's redis)")
 fi
 
+# kubectl renders the Knative manifests (kustomize is built in) for their tests.
+if command -v kubectl >/dev/null 2>&1; then
+  say "kubectl found: $(kubectl version --client 2>/dev/null | head -n 1)"
+else
+  missing+=("kubectl: the manifest tests render knative/overlays with kubectl kustomize (https://kubernetes.io/docs/tasks/tools/)")
+fi
+
 echo
 say "done."
 for item in "${installed[@]}"; do say "  installed: $item"; done
