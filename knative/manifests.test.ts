@@ -5,12 +5,12 @@
  * Schema validation against the CRDs (kubeconform) needs schema files this
  * machine cannot download; it belongs to the cluster workflow.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { PREFIX, validateAutoscalingAnnotations } from "./local/src/autoscaler/annotations.ts";
+import { renderKustomization } from "./local/src/desired/render.ts";
 
 interface Manifest {
   apiVersion: string;
@@ -23,10 +23,7 @@ interface Manifest {
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 function render(dir: string): Manifest[] {
-  const result = spawnSync("kubectl", ["kustomize", dir], { cwd: root, encoding: "utf8" });
-  if (result.error) throw new Error(`kubectl is needed to render manifests: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr}`);
-  return parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest);
+  return parseAllDocuments(renderKustomization(dir)).map((d) => d.toJS() as Manifest);
 }
 
 const services = (manifests: Manifest[]) => manifests.filter((m) => m.kind === "Service");
