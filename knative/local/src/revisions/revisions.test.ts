@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freshDatabase } from "@platform/kit/testing";
+import { describe, expect, it } from "vitest";
+import { freePort } from "../free-port.ts";
+import { bundleFunction } from "./bundle.ts";
+import { nextRevision, type RevisionRecord, revisionName } from "./revision-names.ts";
+
+describe("revision names", () => {
+  const existing: RevisionRecord[] = [
+    { service: "redirect", name: "redirect-00001", generation: 1, templateDigest: "aaa" },
+    { service: "redirect", name: "redirect-00002", generation: 2, templateDigest: "bbb" },
+    { service: "links", name: "links-00001", generation: 1, templateDigest: "ccc" },
+  ];
+
+  it("number by generation, five digits", () => {
+    expect(revisionName("redirect", 7)).toBe("redirect-00007");
+    expect(nextRevision(existing, "redirect", "ddd")?.name).toBe("redirect-00003");
+    expect(nextRevision(existing, "analytics", "eee")?.name).toBe("analytics-00001");
+  });
+
+  it("make none when the template did not change, unless a deploy asks for one", () => {
+    expect(nextRevision(existing, "redirect", "bbb")).toBeUndefined();
+    expect(nextRevision(existing, "redirect", "bbb", true)?.name).toBe("redirect-00003");
+    // Going back to an older template is a new revision too, as in Knative.
+    expect(nextRevision(existing, "redirect", "aaa")?.name).toBe("redirect-00003");
+  });
+});
+
+describe("a revision's bundle", () => {
+  it("runs on its own with plain node and answers its health endpoints", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "revision-"));
+    try {
+      const main = await bundleFunction("redirect", dir);
+      const port = await freePort();
+      const child = spawn(process.execPath, [main], {
+        env: { ...process.env, PORT: String(port), DATABASE_URL: await freshDatabase(), K_REVISION: "redirect-00001" },
+        stdio: "ignore",
+      });
+      try {
+        let status = 0;
+        for (let i = 0; i < 100 && status !== 200; i++) {
+          status = await fetch(`http://127.0.0.1:${port}/health/liveness`).then(
+            (r) => r.status,
+            () => 0,
+          );
+          if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(status).toBe(200);
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toContain('revision="redirect-00001"');
+      } finally {
+        child.kill("SIGTERM");
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
