@@ -1,0 +1,219 @@
+/**
+ * A revision's replicas and the request path to them, as queue-proxy and the
+ * activator shape it: each replica admits containerConcurrency requests at
+ * once and queues 10 x that (then 503 `pending request queue full`); with no
+ * ready replica a request waits in the activator's queue (10 000) while one
+ * starts; past timeoutSeconds the answer is 504. Meters record what the
+ * autoscaler reads.
+ */
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
+import { ConcurrencyMeter } from "../serving/concurrency-meter.ts";
+import { ReplicaPicker } from "../serving/replica-picker.ts";
+import { Replica } from "./replica.ts";
+
+export const ACTIVATOR_QUEUE_LIMIT = 10_000;
+export const ACTIVATOR_TIMEOUT_MESSAGE = "activator request timeout";
+
+export interface RevisionConfig {
+  service: string;
+  revision: string;
+  entry: string;
+  env: Record<string, string>;
+  readinessPath: string;
+  containerConcurrency: number;
+  timeoutSeconds: number;
+  terminationGraceMs?: number;
+}
+
+interface Waiter {
+  resolve: (replica: Replica) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class RevisionRuntime {
+  readonly replicas: Replica[] = [];
+  private readonly breakers = new Map<Replica, Breaker>();
+  private readonly meters = new Map<Replica, ConcurrencyMeter>();
+  private readonly waiting: Waiter[] = [];
+  private readonly picker: ReplicaPicker;
+  private nextId = 1;
+  /** Replicas that crashed and were replaced. */
+  crashes = 0;
+  /** Called when a request arrives and no replica is ready (scale from zero). */
+  onDemand: () => void = () => {};
+
+  constructor(
+    readonly config: RevisionConfig,
+    private readonly port: () => Promise<number>,
+  ) {
+    this.picker = new ReplicaPicker(config.containerConcurrency);
+  }
+
+  get readyCount(): number {
+    return this.replicas.filter((r) => r.phase === "ready").length;
+  }
+
+  get inFlight(): number {
+    return this.replicas.reduce((sum, r) => sum + r.inFlight, 0) + this.waiting.length;
+  }
+
+  /** Starts or drains replicas until `count` are starting or ready. */
+  async scaleTo(count: number): Promise<void> {
+    const live = this.replicas.filter((r) => r.phase === "starting" || r.phase === "ready");
+    for (let i = live.length; i < count; i++) await this.startReplica();
+    const extra = live.length - count;
+    if (extra > 0) {
+      // Not-yet-ready ones first, then the least busy.
+      const victims = [...live].sort((a, b) => rank(a) - rank(b)).slice(0, extra);
+      await Promise.all(victims.map((r) => this.retire(r)));
+    }
+  }
+
+  /** Sums the replicas' time-weighted concurrency since the last call (every second). */
+  reportConcurrency(now: number): { concurrency: number; requests: number } {
+    let concurrency = 0;
+    let requests = 0;
+    for (const meter of this.meters.values()) {
+      const report = meter.report(now);
+      concurrency += report.averageConcurrency;
+      requests += report.requests;
+    }
+    // Requests held by the activator count too: they are demand with nowhere to go.
+    return { concurrency: concurrency + this.waiting.length, requests };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const deadline = Date.now() + this.config.timeoutSeconds * 1000;
+    const replica = this.pick() ?? (await this.waitForReplica(deadline));
+    if (!replica) {
+      answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
+      return;
+    }
+    const breaker = this.breakers.get(replica) as Breaker;
+    const admitted = await breaker.acquire();
+    if (!admitted) {
+      answer(res, 503, QUEUE_FULL_MESSAGE);
+      return;
+    }
+    const meter = this.meters.get(replica) as ConcurrencyMeter;
+    replica.requestStarted();
+    meter.started(Date.now());
+    try {
+      await proxy(req, res, replica, Math.max(1, deadline - Date.now()));
+    } finally {
+      meter.finished(Date.now());
+      replica.requestFinished();
+      breaker.release();
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    for (const waiter of this.waiting.splice(0)) clearTimeout(waiter.timer);
+    await Promise.all(this.replicas.map((r) => this.retire(r)));
+  }
+
+  private pick(): Replica | undefined {
+    const ready = this.replicas.filter((r) => r.phase === "ready");
+    const chosen = this.picker.pick(ready.map((r) => ({ id: r.spec.id, inFlight: r.inFlight })));
+    if (chosen) return ready.find((r) => r.spec.id === chosen.id);
+    // All at their limit: queue on the least busy one (its breaker decides).
+    return ready.sort((a, b) => a.inFlight - b.inFlight)[0];
+  }
+
+  private waitForReplica(deadline: number): Promise<Replica | undefined> {
+    if (this.waiting.length >= ACTIVATOR_QUEUE_LIMIT) return Promise.resolve(undefined);
+    this.onDemand();
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve,
+        timer: setTimeout(
+          () => {
+            this.waiting.splice(this.waiting.indexOf(waiter), 1);
+            resolve(undefined);
+          },
+          Math.max(0, deadline - Date.now()),
+        ),
+      };
+      this.waiting.push(waiter);
+    });
+  }
+
+  private async startReplica(): Promise<void> {
+    const replica = new Replica({
+      id: `${this.config.revision}-${this.nextId++}`,
+      service: this.config.service,
+      revision: this.config.revision,
+      entry: this.config.entry,
+      port: await this.port(),
+      env: this.config.env,
+      readinessPath: this.config.readinessPath,
+      ...(this.config.terminationGraceMs ? { terminationGraceMs: this.config.terminationGraceMs } : {}),
+    });
+    this.replicas.push(replica);
+    this.breakers.set(replica, new Breaker(this.config.containerConcurrency));
+    this.meters.set(replica, new ConcurrencyMeter(Date.now()));
+    replica.on("ready", () => {
+      for (const waiter of this.waiting.splice(0)) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(replica);
+      }
+    });
+    replica.on("exit", (_code: number | null, expected: boolean) => {
+      this.forget(replica);
+      if (!expected) {
+        this.crashes++;
+        void this.startReplica(); // replaced, as a Deployment would
+      }
+    });
+  }
+
+  private async retire(replica: Replica): Promise<void> {
+    await replica.stop();
+    this.forget(replica);
+  }
+
+  private forget(replica: Replica): void {
+    const i = this.replicas.indexOf(replica);
+    if (i >= 0) this.replicas.splice(i, 1);
+    this.breakers.delete(replica);
+    this.meters.delete(replica);
+  }
+}
+
+function rank(replica: Replica): number {
+  return (replica.phase === "ready" ? 1_000_000 : 0) + replica.inFlight;
+}
+
+function answer(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: replica.spec.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+        upstreamRes.on("end", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        upstreamRes.on("error", () => resolve());
+      },
+    );
+    const timer = setTimeout(() => {
+      upstream.destroy();
+      answer(res, 504, "request timeout");
+      resolve();
+    }, timeoutMs);
+    upstream.on("error", () => {
+      clearTimeout(timer);
+      answer(res, 502, "replica unreachable");
+      resolve();
+    });
+    req.pipe(upstream);
+  });
+}
