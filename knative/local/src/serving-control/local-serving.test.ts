@@ -1,0 +1,103 @@
+/**
+ * The local Knative Serving running the real local overlay: real bundles of
+ * the three functions, real processes, the real ingress, a real PostgreSQL
+ * and redis-server from the test set-up.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderKustomization } from "../desired/render.ts";
+import { LocalServing } from "./local-serving.ts";
+
+let serving: LocalServing;
+let port: number;
+let dataDir: string;
+const rendered = renderKustomization("knative/overlays/local");
+
+function get(host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
+      let body = "";
+      res.on("data", (c) => {
+        body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "local-serving-"));
+  const secrets = new Map([
+    [
+      "platform-secrets",
+      { DATABASE_URL: await freshDatabase(), REDIS_URL: await freshRedisUrl(), ROLLUP_TOKEN: "t".repeat(24) },
+    ],
+  ]);
+  serving = new LocalServing({
+    dataDir,
+    domain: "localhost",
+    secrets,
+    log: () => {},
+    envOverrides: { LOG_LEVEL: "warn" },
+  });
+  await serving.apply(rendered);
+  port = await serving.ingress.listen(0);
+}, 120_000);
+
+afterAll(async () => {
+  await serving.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the local Knative Serving", () => {
+  it("runs a first revision of every function and routes their hosts to them", async () => {
+    expect(
+      serving
+        .status()
+        .map((s) => s.revision)
+        .sort(),
+    ).toEqual(["analytics-00001", "links-00001", "redirect-00001"]);
+    expect((await get("links.default.localhost:8080", "/health/readiness")).status).toBe(200);
+    expect((await get("analytics.default.localhost", "/health/liveness")).status).toBe(200);
+    const redirect = await get("redirect.default.localhost", "/no-such-code");
+    expect(redirect.status).toBe(404);
+    expect(redirect.body).toContain("Link not found");
+  });
+
+  it("serves the redirect on the mapped bare domain", async () => {
+    expect((await get("localhost:8080", "/no-such-code")).body).toContain("Link not found");
+  });
+
+  it("makes no revision when nothing changed, and a new one when the template did", async () => {
+    await serving.apply(rendered);
+    expect(serving.status()).toHaveLength(3);
+    const changed = rendered.replace(
+      'autoscaling.knative.dev/max-scale: "20"',
+      'autoscaling.knative.dev/max-scale: "19"',
+    );
+    await serving.apply(changed);
+    const redirects = serving.status().filter((s) => s.service === "redirect");
+    expect(redirects.map((r) => [r.revision, r.routed])).toEqual([
+      ["redirect-00001", false],
+      ["redirect-00002", true],
+    ]);
+    const metrics = await get("redirect.default.localhost", "/metrics");
+    expect(metrics.body).toContain('revision="redirect-00002"');
+  });
+
+  it("refuses a manifest Knative would reject, and keeps running what it ran", async () => {
+    const invalid = rendered.replace(
+      'autoscaling.knative.dev/max-scale: "20"',
+      'autoscaling.knative.dev/max-scale: "-3"',
+    );
+    await expect(serving.apply(invalid)).rejects.toThrow("expected 0 <= -3 <= 2147483647");
+    expect(serving.status()).toHaveLength(4);
+    expect((await get("redirect.default.localhost", "/health/liveness")).status).toBe(200);
+  });
+});
