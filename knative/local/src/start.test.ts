@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,15 +19,13 @@ const ports: Record<string, number> = {};
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "local-start-"));
   await chmod(dataDir, 0o755); // PostgreSQL runs as the postgres user and must reach its data inside
-  for (const name of ["postgres", "redis", "links", "redirect", "analytics"]) ports[name] = await freePort();
+  for (const name of ["postgres", "redis", "ingress"]) ports[name] = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env,
     LOCAL_DATA_DIR: dataDir,
     LOCAL_POSTGRES_PORT: String(ports.postgres),
     LOCAL_REDIS_PORT: String(ports.redis),
-    LOCAL_LINKS_PORT: String(ports.links),
-    LOCAL_REDIRECT_PORT: String(ports.redirect),
-    LOCAL_ANALYTICS_PORT: String(ports.analytics),
+    LOCAL_INGRESS_PORT: String(ports.ingress),
     LOG_LEVEL: "warn",
   };
   delete env.REDIS_URL;
@@ -52,39 +51,68 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** What curl does with http://links.default.localhost:PORT: connect to this machine, send that Host. */
+function call(
+  host: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: ports.ingress,
+        path,
+        method: init.method ?? "GET",
+        headers: { host, ...init.headers },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
 describe("npm start", () => {
-  it("serves links, redirects and statistics, then stops cleanly", async () => {
+  it("serves links, redirects and statistics through the local Knative Serving, then stops cleanly", async () => {
     expect(output).toContain("applied migrations: 0000_initial, 0001_citus_distribution, 0002_link_foreign_keys");
-    expect(output).toContain(`http://localhost:${ports.redirect}`);
+    expect(output).toContain("redirect-00001: ready");
+    expect(output).toContain(`http://links.default.localhost:${ports.ingress}`);
     const key = /Its API key[^:]*: (lsk_\S+)/.exec(output)?.[1];
     expect(key).toBeDefined();
     const auth = { authorization: `Bearer ${key}` };
 
-    const created = await fetch(`http://127.0.0.1:${ports.links}/links`, {
+    const created = await call(`links.default.localhost:${ports.ingress}`, "/links", {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
       body: JSON.stringify({ targetUrl: "https://knative.dev/docs/", code: "knative-docs" }),
     });
     expect(created.status).toBe(201);
-    expect((await created.json()) as { shortUrl: string }).toMatchObject({
-      shortUrl: `http://localhost:${ports.redirect}/knative-docs`,
-    });
+    expect(JSON.parse(created.body)).toMatchObject({ shortUrl: `http://localhost:${ports.ingress}/knative-docs` });
 
-    const redirect = await fetch(`http://127.0.0.1:${ports.redirect}/knative-docs`, { redirect: "manual" });
-    expect(redirect.status).toBe(302);
-    expect(redirect.headers.get("location")).toBe("https://knative.dev/docs/");
+    // The short link on the bare domain (the DomainMapping), and on the redirect's own host.
+    for (const host of [`localhost:${ports.ingress}`, "redirect.default.localhost"]) {
+      const redirect = await call(host, "/knative-docs");
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.location).toBe("https://knative.dev/docs/");
+    }
 
     let total = 0;
-    for (let i = 0; i < 50 && total === 0; i++) {
+    for (let i = 0; i < 50 && total < 2; i++) {
       await new Promise((r) => setTimeout(r, 200)); // clicks are written in batches, at least every second
-      const stats = await fetch(`http://127.0.0.1:${ports.analytics}/stats`, { headers: auth });
-      total = ((await stats.json()) as { total: number }).total;
+      total = JSON.parse((await call("analytics.default.localhost", "/stats", { headers: auth })).body).total;
     }
-    expect(total).toBe(1);
+    expect(total).toBe(2);
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    await expect(fetch(`http://127.0.0.1:${ports.links}/health/liveness`)).rejects.toThrow();
+    await expect(call("links.default.localhost", "/health/liveness")).rejects.toThrow();
   }, 60_000);
 });

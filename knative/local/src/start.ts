@@ -1,27 +1,31 @@
 /**
  * `npm start`: the platform on one machine. Embedded PostgreSQL (migrated,
- * demo tenant seeded), a redis-server when one is installed, and each
- * function as its own process.
+ * demo tenant seeded), a redis-server when one is installed, and the local
+ * Knative Serving running `knative/overlays/local` behind one ingress port;
+ * a change to the manifests is applied as it is saved.
  */
-
+import { watch } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { renderKustomization } from "./desired/render.ts";
 import { preferredOrFreePort } from "./free-port.ts";
-import { type FunctionProcess, startFunctionProcess, waitUntilReady } from "./function-process.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
-import { readLocalState, writeLocalState } from "./local-state.ts";
+import { dataDir, readLocalState, repoRoot, writeLocalState } from "./local-state.ts";
+import { LocalServing } from "./serving-control/local-serving.ts";
 
-/** Each port is the variable's, else the default when free, else any free one (said at start). */
+const OVERLAY = "knative/overlays/local";
+const DOMAIN = "localhost";
+
+/** Each port is the variable's, else the default when free, else any free one. */
 async function choosePorts() {
   const pick = async (name: string, preferred: number) =>
     process.env[name] ? Number(process.env[name]) : preferredOrFreePort(preferred);
   return {
     postgres: await pick("LOCAL_POSTGRES_PORT", 54329),
     redis: await pick("LOCAL_REDIS_PORT", 63799),
-    links: await pick("LOCAL_LINKS_PORT", 8081),
-    redirect: await pick("LOCAL_REDIRECT_PORT", 8082),
-    analytics: await pick("LOCAL_ANALYTICS_PORT", 8083),
+    ingress: await pick("LOCAL_INGRESS_PORT", 8080),
   };
 }
-type Ports = Awaited<ReturnType<typeof choosePorts>>;
 
 const say = (line: string) => process.stdout.write(`[platform] ${line}\n`);
 
@@ -39,84 +43,118 @@ async function main() {
   if (cache.kind === "off") say(`cache off: ${cache.reason}; every read goes to PostgreSQL`);
   else say(`cache: ${cache.url}${cache.kind === "started" ? " (redis-server, data in .data/redis)" : " (REDIS_URL)"}`);
 
-  const previous = readLocalState();
-  const demoApiKey = database.newDemoKey ?? previous?.demoApiKey;
+  const demoApiKey = database.newDemoKey ?? readLocalState()?.demoApiKey;
   writeLocalState({
     databaseUrl: database.url,
     ...(cache.kind !== "off" ? { redisUrl: cache.url } : {}),
     ...(demoApiKey ? { demoApiKey } : {}),
   });
 
+  // What the cluster keeps in the Secret platform-secrets (SOPS-encrypted in Git).
   const rollupToken = randomToken();
-  const redirectUrl = `http://localhost:${ports.redirect}`;
-  const shared = {
-    DATABASE_URL: database.url,
-    ...(cache.kind !== "off" ? { REDIS_URL: cache.url } : {}),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
-  };
-  const functions: FunctionProcess[] = [
-    startFunctionProcess("links", ports.links, { ...shared, K_REVISION: "links-local", SHORT_URL_BASE: redirectUrl }),
-    startFunctionProcess("redirect", ports.redirect, { ...shared, K_REVISION: "redirect-local" }),
-    startFunctionProcess("analytics", ports.analytics, {
-      ...shared,
-      K_REVISION: "analytics-local",
-      ROLLUP_TOKEN: rollupToken,
-    }),
-  ];
+  const secrets = new Map([
+    [
+      "platform-secrets",
+      {
+        DATABASE_URL: database.url,
+        ROLLUP_TOKEN: rollupToken,
+        ...(cache.kind !== "off" ? { REDIS_URL: cache.url } : {}),
+      },
+    ],
+  ]);
+  const serving = new LocalServing({
+    dataDir,
+    domain: DOMAIN,
+    secrets,
+    log: say,
+    envOverrides: {
+      SHORT_URL_BASE: `http://${DOMAIN}:${ports.ingress}`,
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    },
+  });
+  const ingressPort = await serving.ingress.listen(ports.ingress);
 
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say("stopping functions, cache and database");
-    await Promise.all(functions.map((f) => f.stop()));
+    say("draining the functions, then stopping the cache and the database");
+    await serving.stop();
     if (cache.kind === "started") await cache.server.stop();
     await database.server.stop();
     process.exit(code);
   };
   process.once("SIGINT", () => void stopAll(0));
   process.once("SIGTERM", () => void stopAll(0));
-  for (const f of functions) {
-    void f.exited.then((code) => {
-      if (stopping) return;
-      say(`${f.name} exited with code ${code}; stopping the platform`);
-      void stopAll(1);
-    });
-  }
 
-  await Promise.all(functions.map((f) => waitUntilReady(f)));
+  say(`applying ${OVERLAY} (kubectl kustomize)`);
+  await serving.apply(renderKustomization(OVERLAY));
+  serving.start();
+  watchManifests(serving);
+
   // A scheduler's job in the cluster (a CronJob); locally the platform rolls up every 5 minutes.
-  const rollup = () =>
-    fetch(`http://127.0.0.1:${ports.analytics}/rollups`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${rollupToken}` },
-    }).catch(() => undefined);
+  const rollup = () => post(ingressPort, `analytics.default.${DOMAIN}`, "/rollups", rollupToken);
   setInterval(rollup, 5 * 60_000).unref();
   void rollup();
 
-  printWelcome(ports, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
+  printWelcome(ingressPort, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
 }
 
-function printWelcome(ports: Ports, apiKey: string | undefined, isNew: boolean, ms: number) {
+/** Applies the local overlay again whenever a file under knative/ changes; a refused change leaves all as it was. */
+function watchManifests(serving: LocalServing): void {
+  let timer: NodeJS.Timeout | undefined;
+  let applying = Promise.resolve();
+  watch(join(repoRoot, "knative"), { recursive: true }, (_event, file) => {
+    if (!file || !/\.ya?ml$/.test(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      applying = applying.then(async () => {
+        try {
+          await serving.apply(renderKustomization(OVERLAY));
+          say(`applied ${OVERLAY} after a change to ${file}`);
+        } catch (error) {
+          say(`refused ${OVERLAY}; still running what was there:\n${error instanceof Error ? error.message : error}`);
+        }
+      });
+    }, 300);
+  });
+}
+
+function post(port: number, host: string, path: string, token: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: "127.0.0.1", port, path, method: "POST", headers: { host, authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve());
+      },
+    );
+    req.on("error", () => resolve());
+    req.end();
+  });
+}
+
+function printWelcome(port: number, apiKey: string | undefined, isNew: boolean, ms: number) {
   const key = apiKey ?? "<your API key>";
+  const url = (service: string) => `http://${service}.default.${DOMAIN}:${port}`;
   const lines = [
     "",
     `The platform is up in ${(ms / 1000).toFixed(1)} s. Ctrl-C stops it.`,
     "",
-    `  links      http://localhost:${ports.links}      API reference: http://localhost:${ports.links}/docs`,
-    `  redirect   http://localhost:${ports.redirect}`,
-    `  analytics  http://localhost:${ports.analytics}`,
+    `  links      ${url("links")}      API reference: ${url("links")}/docs`,
+    `  redirect   ${url("redirect")}   and short links on http://${DOMAIN}:${port}/{code}`,
+    `  analytics  ${url("analytics")}`,
     "",
     isNew
       ? `Demo tenant created. Its API key (kept in .data/local-state.json for local use): ${key}`
       : "Demo tenant's API key (from .data/local-state.json):",
     ...(isNew ? [] : [`  ${key}`]),
     "",
-    "Try it:",
-    `  curl -s -X POST http://localhost:${ports.links}/links -H 'authorization: Bearer ${key}' \\`,
+    "Try it (curl resolves *.localhost to this machine):",
+    `  curl -s -X POST ${url("links")}/links -H 'authorization: Bearer ${key}' \\`,
     `       -H 'content-type: application/json' -d '{"targetUrl":"https://knative.dev","code":"knative"}'`,
-    `  curl -si http://localhost:${ports.redirect}/knative | head -3`,
-    `  curl -s 'http://localhost:${ports.analytics}/stats' -H 'authorization: Bearer ${key}'`,
+    `  curl -si http://${DOMAIN}:${port}/knative | head -3`,
+    `  curl -s ${url("analytics")}/stats -H 'authorization: Bearer ${key}'`,
     "",
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
