@@ -43,9 +43,10 @@ export class Ingress {
   }
 
   listen(port: number, hostname = "127.0.0.1"): Promise<number> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.server = server;
     return new Promise((resolve) =>
-      this.server?.listen(port, hostname, () => resolve((this.server?.address() as AddressInfo).port)),
+      server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port)),
     );
   }
 
