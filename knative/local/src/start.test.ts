@@ -19,13 +19,14 @@ const ports: Record<string, number> = {};
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "local-start-"));
   await chmod(dataDir, 0o755); // PostgreSQL runs as the postgres user and must reach its data inside
-  for (const name of ["postgres", "redis", "ingress"]) ports[name] = await freePort();
+  for (const name of ["postgres", "redis", "ingress", "control"]) ports[name] = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env,
     LOCAL_DATA_DIR: dataDir,
     LOCAL_POSTGRES_PORT: String(ports.postgres),
     LOCAL_REDIS_PORT: String(ports.redis),
     LOCAL_INGRESS_PORT: String(ports.ingress),
+    LOCAL_CONTROL_PORT: String(ports.control),
     LOG_LEVEL: "warn",
   };
   delete env.REDIS_URL;
@@ -109,6 +110,15 @@ describe("npm start", () => {
       total = JSON.parse((await call("analytics.default.localhost", "/stats", { headers: auth })).body).total;
     }
     expect(total).toBe(2);
+
+    const status = (await (await fetch(`http://127.0.0.1:${ports.control}/status`)).json()) as {
+      revisions: { revision: string }[];
+    };
+    expect(status.revisions.map((r) => r.revision).sort()).toEqual([
+      "analytics-00001",
+      "links-00001",
+      "redirect-00001",
+    ]);
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");

@@ -7,6 +7,8 @@
 import { watch } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createControlApp } from "./control/control-app.ts";
 import { renderKustomization } from "./desired/render.ts";
 import { preferredOrFreePort } from "./free-port.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
@@ -24,6 +26,7 @@ async function choosePorts() {
     postgres: await pick("LOCAL_POSTGRES_PORT", 54329),
     redis: await pick("LOCAL_REDIS_PORT", 63799),
     ingress: await pick("LOCAL_INGRESS_PORT", 8080),
+    control: await pick("LOCAL_CONTROL_PORT", 8090),
   };
 }
 
@@ -73,6 +76,7 @@ async function main() {
     },
   });
   const ingressPort = await serving.ingress.listen(ports.ingress);
+  const control = serve({ fetch: createControlApp(serving).fetch, port: ports.control, hostname: "127.0.0.1" });
 
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -80,6 +84,7 @@ async function main() {
     stopping = true;
     say("draining the functions, then stopping the cache and the database");
     await serving.stop();
+    control.close();
     if (cache.kind === "started") await cache.server.stop();
     await database.server.stop();
     process.exit(code);
@@ -97,7 +102,7 @@ async function main() {
   setInterval(rollup, 5 * 60_000).unref();
   void rollup();
 
-  printWelcome(ingressPort, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
+  printWelcome(ingressPort, ports.control, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
 }
 
 /** Applies the local overlay again whenever a file under knative/ changes; a refused change leaves all as it was. */
@@ -134,7 +139,7 @@ function post(port: number, host: string, path: string, token: string): Promise<
   });
 }
 
-function printWelcome(port: number, apiKey: string | undefined, isNew: boolean, ms: number) {
+function printWelcome(port: number, controlPort: number, apiKey: string | undefined, isNew: boolean, ms: number) {
   const key = apiKey ?? "<your API key>";
   const url = (service: string) => `http://${service}.default.${DOMAIN}:${port}`;
   const lines = [
@@ -144,6 +149,8 @@ function printWelcome(port: number, apiKey: string | undefined, isNew: boolean, 
     `  links      ${url("links")}      API reference: ${url("links")}/docs`,
     `  redirect   ${url("redirect")}   and short links on http://${DOMAIN}:${port}/{code}`,
     `  analytics  ${url("analytics")}`,
+    "",
+    `  platform   http://127.0.0.1:${controlPort}/status (JSON)   http://127.0.0.1:${controlPort}/metrics (Knative's names)`,
     "",
     isNew
       ? `Demo tenant created. Its API key (kept in .data/local-state.json for local use): ${key}`

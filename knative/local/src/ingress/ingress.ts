@@ -26,8 +26,9 @@ export class Ingress {
     this.routes = routes;
   }
 
-  get hosts(): string[] {
-    return [...this.routes.keys()];
+  /** Host -> percent per revision, as applied now. */
+  get currentRoutes(): Map<string, Map<string, number>> {
+    return this.routes;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createControlApp } from "../control/control-app.ts";
 import { renderKustomization } from "../desired/render.ts";
 import { LocalServing } from "./local-serving.ts";
 
@@ -72,6 +73,21 @@ describe("the local Knative Serving", () => {
 
   it("serves the redirect on the mapped bare domain", async () => {
     expect((await get("localhost:8080", "/no-such-code")).body).toContain("Link not found");
+  });
+
+  it("reports revisions and routes on its status API, and Knative's metrics", async () => {
+    const control = createControlApp(serving);
+    const status = (await (await control.request("/status")).json()) as {
+      revisions: { revision: string; ready: number; desired: number }[];
+      routes: Record<string, Record<string, number>>;
+    };
+    expect(status.routes["links.default.localhost"]).toEqual({ "links-00001": 100 });
+    expect(status.routes.localhost).toEqual({ "redirect-00001": 100 });
+    expect(status.revisions.find((r) => r.revision === "redirect-00001")).toMatchObject({ ready: 1, desired: 1 });
+    const metrics = await (await control.request("/metrics")).text();
+    expect(metrics).toContain(
+      'kn_revision_pods_count{kn_service_name="redirect",kn_revision_name="redirect-00001",k8s_namespace_name="default"} 1',
+    );
   });
 
   it("makes no revision when nothing changed, and a new one when the template did", async () => {

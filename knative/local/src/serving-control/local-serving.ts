@@ -27,9 +27,28 @@ export interface LocalServingOptions {
   envOverrides?: Record<string, string>;
 }
 
+export interface RevisionStatus {
+  service: string;
+  namespace: string;
+  revision: string;
+  routed: boolean;
+  ready: number;
+  inFlight: number;
+  crashes: number;
+  targetConcurrency: number;
+  desired: number;
+  actual: number;
+  stableConcurrency: number;
+  panicConcurrency: number;
+  panicking: boolean;
+  excessBurstCapacity: number;
+}
+
 interface RunningRevision {
   record: RevisionRecord;
   service: string;
+  namespace: string;
+  targetConcurrency: number;
   runtime: RevisionRuntime;
   autoscaler: RevisionAutoscaler;
 }
@@ -76,12 +95,16 @@ export class LocalServing {
   }
 
   /** Revisions by service, for status pages and tests. */
-  status() {
+  status(): RevisionStatus[] {
     return [...this.revisions.values()].map((r) => ({
       service: r.service,
+      namespace: r.namespace,
       revision: r.record.name,
       routed: this.routed.has(r.record.name),
       ready: r.runtime.readyCount,
+      inFlight: r.runtime.inFlight,
+      crashes: r.runtime.crashes,
+      targetConcurrency: r.targetConcurrency,
       ...r.autoscaler.status,
     }));
   }
@@ -114,7 +137,14 @@ export class LocalServing {
       Date.now(),
     );
     runtime.onDemand = () => void autoscaler.demand(Date.now());
-    this.revisions.set(record.name, { record, service: service.name, runtime, autoscaler });
+    this.revisions.set(record.name, {
+      record,
+      service: service.name,
+      namespace: service.namespace,
+      targetConcurrency: service.autoscaling.targetValue,
+      runtime,
+      autoscaler,
+    });
     this.options.log(`${record.name}: created, starting ${service.autoscaling.initialScale} replica(s)`);
     // Routed while it starts, so its min-scale holds; traffic moves only once it is Ready.
     this.routed.add(record.name);

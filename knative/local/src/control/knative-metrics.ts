@@ -1,0 +1,44 @@
+/**
+ * The autoscaler's metrics under Knative's own names (OpenTelemetry names as
+ * Prometheus shows them: dots become underscores), so dashboards and alerts
+ * written for the cluster read the local platform too. The one list of them.
+ */
+import type { RevisionStatus } from "../serving-control/local-serving.ts";
+
+export const KNATIVE_METRICS = {
+  podsDesired: { name: "kn_revision_pods_desired", help: "Number of pods the autoscaler wants" },
+  podsCount: { name: "kn_revision_pods_count", help: "Number of pods ready" },
+  panicMode: { name: "kn_revision_panic_mode", help: "1 while the autoscaler is in panic mode" },
+  concurrencyStable: { name: "kn_revision_concurrency_stable", help: "Average concurrency over the stable window" },
+  concurrencyPanic: { name: "kn_revision_concurrency_panic", help: "Average concurrency over the panic window" },
+  concurrencyTarget: { name: "kn_revision_concurrency_target", help: "Concurrency each pod is scaled for" },
+  capacityExcess: { name: "kn_revision_capacity_excess", help: "Excess burst capacity" },
+  requestConcurrency: { name: "kn_revision_request_concurrency", help: "Requests in flight or held for the revision" },
+} as const;
+
+const value: Record<keyof typeof KNATIVE_METRICS, (s: RevisionStatus) => number> = {
+  podsDesired: (s) => s.desired,
+  podsCount: (s) => s.ready,
+  panicMode: (s) => (s.panicking ? 1 : 0),
+  concurrencyStable: (s) => s.stableConcurrency,
+  concurrencyPanic: (s) => s.panicConcurrency,
+  concurrencyTarget: (s) => s.targetConcurrency,
+  capacityExcess: (s) => s.excessBurstCapacity,
+  requestConcurrency: (s) => s.inFlight,
+};
+
+/** Prometheus text exposition of every revision's gauges. */
+export function knativeMetricsText(revisions: RevisionStatus[]): string {
+  const lines: string[] = [];
+  for (const [key, metric] of Object.entries(KNATIVE_METRICS) as [
+    keyof typeof KNATIVE_METRICS,
+    { name: string; help: string },
+  ][]) {
+    lines.push(`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} gauge`);
+    for (const r of revisions) {
+      const labels = `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}"`;
+      lines.push(`${metric.name}{${labels}} ${value[key](r)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
