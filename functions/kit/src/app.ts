@@ -58,6 +58,14 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   // adapter build a full Request, which costs the hot path a third of its speed.
   app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next)));
 
+  if (context.config.FAIL_RATE > 0) {
+    const rate = context.config.FAIL_RATE;
+    app.use(async (c, next) => {
+      if (c.req.path.startsWith("/health/") || c.req.path === "/metrics" || Math.random() >= rate) return next();
+      throw new ProblemError(500, "Failed on purpose (FAIL_RATE).");
+    });
+  }
+
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/health/readiness", async (c) => {
     if (lifecycle.draining) return c.json({ status: "draining" }, 503);

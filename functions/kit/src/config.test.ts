@@ -23,6 +23,7 @@ describe("loadConfig", () => {
       DATABASE_URL: DB,
       DATABASE_POOL_MAX: 10,
       ACCESS_LOG: true,
+      FAIL_RATE: 0,
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
   });

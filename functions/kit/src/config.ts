@@ -18,6 +18,8 @@ export const baseConfigSchema = z.object({
     .optional(),
   /** One log line per request; errors are logged either way. */
   ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(true),
+  /** Share of requests (0 to 1) answered 500 on purpose: a faulty revision for canary drills and load tests. */
+  FAIL_RATE: z.coerce.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 

@@ -119,6 +119,17 @@ describe("a function's runtime", () => {
     await expect(context.database.sql`select 1`).rejects.toThrow();
   });
 
+  it("fails the share of requests FAIL_RATE asks for, never the health endpoints", async () => {
+    const context = createTestContext({ service: "demo", databaseUrl: await freshDatabase(), env: { FAIL_RATE: "1" } });
+    const app = createFunctionApp(context);
+    app.get("/hello", (c) => c.text("hi"));
+    const failed = await app.request("/hello");
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get("content-type")).toBe("application/problem+json");
+    expect((await app.request("/health/liveness")).status).toBe(200);
+    await context.close();
+  });
+
   it("stops at start-up with a message naming a missing variable", () => {
     const main = fileURLToPath(new URL("../../links/src/main.ts", import.meta.url));
     const env = { ...process.env, PORT: "0", DATABASE_URL: "", SHORT_URL_BASE: "not a url" };
