@@ -40,6 +40,8 @@ export class RevisionRuntime {
   private nextId = 1;
   /** Replicas that crashed and were replaced. */
   crashes = 0;
+  /** Answers since the last takeRequestStats(): what a canary analysis judges. */
+  private answered = { total: 0, errors: 0, durationsMs: [] as number[] };
   /** Called when a request arrives and no replica is ready (scale from zero). */
   onDemand: () => void = () => {};
 
@@ -84,23 +86,34 @@ export class RevisionRuntime {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const deadline = Date.now() + this.config.timeoutSeconds * 1000;
+    const started = Date.now();
+    const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000);
+    this.answered.total++;
+    if (status >= 500) this.answered.errors++;
+    if (this.answered.durationsMs.length < 100_000) this.answered.durationsMs.push(Date.now() - started);
+  }
+
+  /** Success rate (percent of answers that are not 5xx) and p99 latency since the last call; empty without requests. */
+  takeRequestStats(): { successRate?: number; durationP99Ms?: number } {
+    const { total, errors, durationsMs } = this.answered;
+    this.answered = { total: 0, errors: 0, durationsMs: [] };
+    if (total === 0) return {};
+    const sorted = durationsMs.sort((a, b) => a - b);
+    const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
+    return { successRate: ((total - errors) / total) * 100, durationP99Ms: p99 };
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, deadline: number): Promise<number> {
     const replica = this.pick() ?? (await this.waitForReplica(deadline));
-    if (!replica) {
-      answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
-      return;
-    }
+    if (!replica) return answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
     const breaker = this.breakers.get(replica) as Breaker;
     const admitted = await breaker.acquire();
-    if (!admitted) {
-      answer(res, 503, QUEUE_FULL_MESSAGE);
-      return;
-    }
+    if (!admitted) return answer(res, 503, QUEUE_FULL_MESSAGE);
     const meter = this.meters.get(replica) as ConcurrencyMeter;
     replica.requestStarted();
     meter.started(Date.now());
     try {
-      await proxy(req, res, replica, Math.max(1, deadline - Date.now()));
+      return await proxy(req, res, replica, Math.max(1, deadline - Date.now()));
     } finally {
       meter.finished(Date.now());
       replica.requestFinished();
@@ -185,34 +198,34 @@ function rank(replica: Replica): number {
   return (replica.phase === "ready" ? 1_000_000 : 0) + replica.inFlight;
 }
 
-function answer(res: ServerResponse, status: number, body: string): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
+function answer(res: ServerResponse, status: number, body: string): number {
+  if (!res.headersSent) res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
+  return status;
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<void> {
+/** Sends the request to the replica and its answer back; resolves with the status the client got. */
+function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     const upstream = httpRequest(
       { host: "127.0.0.1", port: replica.spec.port, method: req.method, path: req.url, headers: req.headers },
       (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        const status = upstreamRes.statusCode ?? 502;
+        res.writeHead(status, upstreamRes.headers);
         upstreamRes.pipe(res);
         upstreamRes.on("end", () => {
           clearTimeout(timer);
-          resolve();
+          resolve(status);
         });
-        upstreamRes.on("error", () => resolve());
+        upstreamRes.on("error", () => resolve(502));
       },
     );
     const timer = setTimeout(() => {
       upstream.destroy();
-      answer(res, 504, "request timeout");
-      resolve();
+      resolve(answer(res, 504, "request timeout"));
     }, timeoutMs);
     upstream.on("error", () => {
       clearTimeout(timer);
-      answer(res, 502, "replica unreachable");
-      resolve();
+      resolve(answer(res, 502, "replica unreachable"));
     });
     req.pipe(upstream);
   });

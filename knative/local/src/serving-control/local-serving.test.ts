@@ -99,11 +99,14 @@ describe("the local Knative Serving", () => {
     );
     await serving.apply(changed);
     const redirects = serving.status().filter((s) => s.service === "redirect");
-    expect(redirects.map((r) => [r.revision, r.routed])).toEqual([
-      ["redirect-00001", false],
-      ["redirect-00002", true],
-    ]);
-    const metrics = await get("redirect.default.localhost", "/metrics");
+    expect(redirects.map((r) => r.revision)).toEqual(["redirect-00001", "redirect-00002"]);
+    // The local overlay has a Canary: the new revision starts at stepWeight, reachable on its tag's host.
+    expect(serving.canaryStatus().redirect).toMatchObject({
+      phase: "Progressing",
+      weight: 20,
+      canary: "redirect-00002",
+    });
+    const metrics = await get("canary-redirect.default.localhost", "/metrics");
     expect(metrics.body).toContain('revision="redirect-00002"');
   });
 

@@ -6,13 +6,19 @@
  */
 import { join } from "node:path";
 import { RevisionAutoscaler } from "../autoscaler/revision-autoscaler.ts";
-import { type DesiredService, type DesiredState, readDesiredState } from "../desired/desired-state.ts";
+import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
+import {
+  type DesiredCanary,
+  type DesiredService,
+  type DesiredState,
+  readDesiredState,
+} from "../desired/desired-state.ts";
 import { freePort } from "../free-port.ts";
 import { Ingress } from "../ingress/ingress.ts";
 import { RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { bundleFunction } from "../revisions/bundle.ts";
 import { nextRevision, type RevisionRecord } from "../revisions/revision-names.ts";
-import { hostOf, resolveTraffic, routesByHost } from "../routing/traffic.ts";
+import { hostOf, type ResolvedTarget, resolveTraffic, routesByHost } from "../routing/traffic.ts";
 import { resolveEnvironment } from "./environment.ts";
 
 export interface LocalServingOptions {
@@ -59,6 +65,9 @@ export class LocalServing {
   private desired: DesiredState | undefined;
   private routed = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
+  /** The revision with most traffic on each service's main host. */
+  private primaries = new Map<string, string>();
+  private readonly canaries = new Map<string, { state: CanaryState; timer: NodeJS.Timeout | undefined }>();
 
   constructor(private readonly options: LocalServingOptions) {
     this.ingress = new Ingress((name) => this.revisions.get(name)?.runtime);
@@ -88,8 +97,14 @@ export class LocalServing {
     );
   }
 
+  /** Canary analyses under way or ended, by service. */
+  canaryStatus(): Record<string, CanaryState> {
+    return Object.fromEntries([...this.canaries].map(([service, c]) => [service, c.state]));
+  }
+
   async stop(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const canary of this.canaries.values()) clearInterval(canary.timer);
     await Promise.all([...this.revisions.values()].map((r) => r.runtime.stopAll()));
     await this.ingress.close();
   }
@@ -151,6 +166,41 @@ export class LocalServing {
     await autoscaler.start();
     await waitUntil(() => runtime.readyCount >= service.autoscaling.initialScale, 60_000);
     this.options.log(`${record.name}: ready`);
+    const canary = desired.canaries.find((c) => c.service === service.name);
+    const primary = this.primaries.get(service.name);
+    if (canary && primary) this.startCanary(service.name, canary, primary, record.name);
+  }
+
+  /** Flagger's way: the new revision gets traffic step by step while its checks pass. */
+  private startCanary(service: string, spec: DesiredCanary, primary: string, candidate: string): void {
+    clearInterval(this.canaries.get(service)?.timer);
+    const runtime = this.revisions.get(candidate)?.runtime;
+    runtime?.takeRequestStats(); // judge only what it answers from now on
+    const step = (state: CanaryState) => {
+      const result = analyzeCanary(spec, state, runtime?.takeRequestStats() ?? {});
+      for (const event of result.events) this.options.log(`canary ${service}: ${event}`);
+      return result.state;
+    };
+    const entry = { state: step(startCanary(primary, candidate)), timer: undefined as NodeJS.Timeout | undefined };
+    entry.timer = setInterval(() => {
+      entry.state = step(entry.state);
+      if (entry.state.phase !== "Progressing") clearInterval(entry.timer);
+      this.updateRoutes();
+    }, spec.intervalMs);
+    this.canaries.set(service, entry);
+  }
+
+  /** While a canary runs, or after it failed, the traffic is the canary's; after a promotion, the latest revision's. */
+  private canaryTargets(service: string): { targets: ResolvedTarget[] } | undefined {
+    const canary = this.canaries.get(service);
+    if (!canary || canary.state.phase === "Succeeded") return undefined;
+    return {
+      targets: canaryTraffic(canary.state).map((t) => ({
+        revision: t.revisionName,
+        percent: t.percent,
+        ...(t.tag ? { tag: t.tag } : {}),
+      })),
+    };
   }
 
   private updateRoutes(): void {
@@ -162,11 +212,14 @@ export class LocalServing {
       const own = [...this.revisions.values()].filter((r) => r.service === service.name);
       const ready = own.filter((r) => r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0);
       const latest = ready.sort((a, b) => b.record.generation - a.record.generation)[0]?.record.name;
-      const resolved = resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
+      const resolved =
+        this.canaryTargets(service.name) ?? resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
       if ("error" in resolved) {
         this.options.log(`${service.name}: ${resolved.error}`);
         continue;
       }
+      const main = [...resolved.targets].sort((a, b) => b.percent - a.percent)[0];
+      if (main) this.primaries.set(service.name, main.revision);
       for (const [host, route] of routesByHost(
         service.name,
         service.namespace,

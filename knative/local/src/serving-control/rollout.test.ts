@@ -14,7 +14,12 @@ import { LocalServing } from "./local-serving.ts";
 let serving: LocalServing;
 let port: number;
 let dataDir: string;
-const rendered = renderKustomization("knative/overlays/local");
+// Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.
+// (With a Canary, traffic moves step by step: canary.test.ts.)
+const rendered = renderKustomization("knative/overlays/local")
+  .split(/^---\n/m)
+  .filter((doc) => !/^kind: Canary$/m.test(doc))
+  .join("---\n");
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
 function get(host: string, path: string): Promise<number> {

@@ -1,0 +1,117 @@
+/**
+ * Canary releases on the local Knative Serving, as Flagger runs them in the
+ * cluster: a revision that fails requests is rolled back, a healthy one is
+ * promoted. Real bundles, processes and ingress; analysis every second.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments, stringify } from "yaml";
+import { renderKustomization } from "../desired/render.ts";
+import { LocalServing } from "./local-serving.ts";
+
+let serving: LocalServing;
+let port: number;
+let dataDir: string;
+const events: string[] = [];
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests edited as plain data
+type Doc = any;
+
+/** The local overlay with a 1 s analysis interval, and the redirect's template edited by `edit`. */
+function manifests(edit: (redirect: Doc) => void): string {
+  const docs: Doc[] = parseAllDocuments(renderKustomization("knative/overlays/local")).map((d) => d.toJS());
+  for (const doc of docs) {
+    if (doc.kind === "Canary")
+      Object.assign(doc.spec.analysis, { interval: "1s", threshold: 2, stepWeight: 20, maxWeight: 40 });
+    if (doc.kind === "Service" && doc.metadata.name === "redirect") edit(doc);
+  }
+  return docs.map((d) => stringify(d)).join("---\n");
+}
+
+function get(host: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path, headers: { host }, agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", () => resolve(0));
+    req.end();
+  });
+}
+
+/** Steady requests to the redirect while `until` is false, for at most `ms`. */
+async function underLoad(until: () => boolean, ms: number): Promise<number[]> {
+  const statuses: number[] = [];
+  const deadline = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: 3 }, async () => {
+      while (!until() && Date.now() < deadline) statuses.push(await get("redirect.default.localhost", "/no-such-code"));
+    }),
+  );
+  return statuses;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "canary-"));
+  const secrets = new Map([
+    [
+      "platform-secrets",
+      { DATABASE_URL: await freshDatabase(), REDIS_URL: await freshRedisUrl(), ROLLUP_TOKEN: "c".repeat(24) },
+    ],
+  ]);
+  serving = new LocalServing({
+    dataDir,
+    domain: "localhost",
+    secrets,
+    log: (line) => events.push(line),
+    envOverrides: { LOG_LEVEL: "warn" },
+  });
+  port = await serving.ingress.listen(0);
+  await serving.apply(manifests(() => {}));
+  serving.start();
+}, 120_000);
+
+afterAll(async () => {
+  agent.destroy();
+  await serving.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("canary releases", () => {
+  it("roll back a revision that fails its requests", async () => {
+    await serving.apply(
+      manifests((redirect) => redirect.spec.template.spec.containers[0].env.push({ name: "FAIL_RATE", value: "1" })),
+    );
+    expect(serving.canaryStatus().redirect).toMatchObject({ canary: "redirect-00002", weight: 20 });
+    const statuses = await underLoad(() => serving.canaryStatus().redirect?.phase === "Failed", 15_000);
+    expect(serving.canaryStatus().redirect).toMatchObject({ phase: "Failed", weight: 0, primary: "redirect-00001" });
+    expect(statuses.filter((s) => s === 500).length).toBeGreaterThan(0); // the canary did fail some
+    expect(events.some((e) => e.includes("Rolling back redirect-00002"))).toBe(true);
+    // After the rollback every request goes to the primary again.
+    const after = await underLoad(() => false, 1000);
+    expect(after.every((s) => s === 404)).toBe(true);
+  });
+
+  it("promote a healthy revision step by step", async () => {
+    await serving.apply(
+      manifests((redirect) => {
+        redirect.spec.template.metadata.annotations["autoscaling.knative.dev/max-scale"] = "19";
+      }),
+    );
+    expect(serving.canaryStatus().redirect).toMatchObject({ canary: "redirect-00003", primary: "redirect-00001" });
+    await underLoad(() => serving.canaryStatus().redirect?.phase === "Succeeded", 15_000);
+    expect(serving.canaryStatus().redirect).toMatchObject({ phase: "Succeeded", primary: "redirect-00003" });
+    const advances = events.filter((e) => e.startsWith("canary redirect: Advance redirect-00003"));
+    expect(advances).toEqual([
+      "canary redirect: Advance redirect-00003 canary weight 20",
+      "canary redirect: Advance redirect-00003 canary weight 40",
+    ]);
+    const routed = serving.status().filter((s) => s.service === "redirect" && s.routed);
+    expect(routed.map((r) => r.revision)).toEqual(["redirect-00003"]);
+  });
+});
