@@ -110,6 +110,14 @@ describe("the local Knative Serving", () => {
     expect(metrics.body).toContain('revision="redirect-00002"');
   });
 
+  it("refuses a manifest whose Secret lacks a key, changing nothing", async () => {
+    const missing = rendered.replace("key: ROLLUP_TOKEN", "key: NO_SUCH_KEY");
+    await expect(serving.apply(missing)).rejects.toThrow(
+      'Service/analytics: ROLLUP_TOKEN: key "NO_SUCH_KEY" not found',
+    );
+    expect(serving.status()).toHaveLength(4);
+  });
+
   it("refuses a manifest Knative would reject, and keeps running what it ran", async () => {
     const invalid = rendered.replace(
       'autoscaling.knative.dev/max-scale: "20"',

@@ -79,7 +79,9 @@ export class LocalServing {
    */
   async apply(renderedYaml: string): Promise<void> {
     const desired = readDesiredState(renderedYaml);
-    for (const service of desired.services) await this.reconcileService(service, desired);
+    // Every environment resolves before anything changes: a missing key refuses the whole apply.
+    const envs = new Map(desired.services.map((service) => [service.name, this.environmentOf(service, desired)]));
+    for (const service of desired.services) await this.reconcileService(service, desired, envs.get(service.name) ?? {});
     this.desired = desired;
     this.updateRoutes();
   }
@@ -124,14 +126,25 @@ export class LocalServing {
     }));
   }
 
-  private async reconcileService(service: DesiredService, desired: DesiredState): Promise<void> {
+  private environmentOf(service: DesiredService, desired: DesiredState): Record<string, string> {
+    try {
+      return {
+        ...resolveEnvironment(service.env, service.envFrom, desired.configMaps, this.options.secrets),
+        ...this.options.envOverrides,
+      };
+    } catch (error) {
+      throw new Error(`Service/${service.name}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  private async reconcileService(
+    service: DesiredService,
+    desired: DesiredState,
+    env: Record<string, string>,
+  ): Promise<void> {
     const records = [...this.revisions.values()].map((r) => r.record);
     const record = nextRevision(records, service.name, service.templateDigest);
     if (!record) return;
-    const env = {
-      ...resolveEnvironment(service.env, service.envFrom, desired.configMaps, this.options.secrets),
-      ...this.options.envOverrides,
-    };
     const entry = await bundleFunction(service.name, join(this.options.dataDir, "revisions", record.name));
     const runtime = new RevisionRuntime(
       {
