@@ -103,7 +103,7 @@ export class Replica extends EventEmitter {
         this.emit("ready");
         return;
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 25));
     }
   }
 }
