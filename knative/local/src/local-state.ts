@@ -12,6 +12,8 @@ export interface LocalState {
   databaseUrl: string;
   redisUrl?: string;
   demoApiKey?: string;
+  /** The local Serving's status API and metrics. */
+  controlUrl?: string;
 }
 
 const statePath = join(dataDir, "local-state.json");

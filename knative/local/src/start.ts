@@ -51,6 +51,7 @@ async function main() {
     databaseUrl: database.url,
     ...(cache.kind !== "off" ? { redisUrl: cache.url } : {}),
     ...(demoApiKey ? { demoApiKey } : {}),
+    controlUrl: `http://127.0.0.1:${ports.control}`,
   });
 
   // What the cluster keeps in the Secret platform-secrets (SOPS-encrypted in Git).
@@ -76,7 +77,8 @@ async function main() {
     },
   });
   const ingressPort = await serving.ingress.listen(ports.ingress);
-  const control = serve({ fetch: createControlApp(serving).fetch, port: ports.control, hostname: "127.0.0.1" });
+  const controlApp = createControlApp(serving, { render: () => renderKustomization(OVERLAY) });
+  const control = serve({ fetch: controlApp.fetch, port: ports.control, hostname: "127.0.0.1" });
 
   let stopping = false;
   const stopAll = async (code: number) => {

@@ -7,8 +7,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serve } from "@hono/node-server";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../cli.ts";
 import { createControlApp } from "../control/control-app.ts";
 import { renderKustomization } from "../desired/render.ts";
 import { LocalServing } from "./local-serving.ts";
@@ -126,5 +128,29 @@ describe("the local Knative Serving", () => {
     await expect(serving.apply(invalid)).rejects.toThrow("expected 0 <= -3 <= 2147483647");
     expect(serving.status()).toHaveLength(4);
     expect((await get("redirect.default.localhost", "/health/liveness")).status).toBe(200);
+  });
+
+  it("answers the CLI: status, and deploy of a new revision from the working tree", async () => {
+    const app = createControlApp(serving, { render: () => rendered });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    const address = server.address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${address.port}`;
+    let out = "";
+    const io = { baseUrl, out: (text: string) => (out += text) };
+    try {
+      expect(await runCli(["status"], io)).toBe(0);
+      expect(out).toMatch(/^SERVICE\s+REVISION\s+ROUTED\s+READY/);
+      expect(out).toContain("links.default.localhost -> links-00001 100%");
+      out = "";
+      expect(await runCli(["deploy", "links"], io)).toBe(0);
+      expect(out).toBe("links-00002 is ready; the canary gives it 20% and more at each passing check\n");
+      out = "";
+      expect(await runCli(["deploy", "nope"], io)).toBe(1);
+      expect(out).toContain('deploy refused: no Service named "nope" in the manifests');
+      expect(await runCli(["dance"], io)).toBe(2);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -77,11 +77,17 @@ export class LocalServing {
    * Applies rendered manifests. A manifest Knative would reject is refused
    * whole (the error says why) and the running state stays as it was.
    */
-  async apply(renderedYaml: string): Promise<void> {
+  async apply(renderedYaml: string, options: { redeploy?: string } = {}): Promise<void> {
     const desired = readDesiredState(renderedYaml);
+    if (options.redeploy && !desired.services.some((s) => s.name === options.redeploy)) {
+      throw new Error(`no Service named "${options.redeploy}" in the manifests`);
+    }
     // Every environment resolves before anything changes: a missing key refuses the whole apply.
     const envs = new Map(desired.services.map((service) => [service.name, this.environmentOf(service, desired)]));
-    for (const service of desired.services) await this.reconcileService(service, desired, envs.get(service.name) ?? {});
+    for (const service of desired.services) {
+      const redeploy = service.name === options.redeploy;
+      await this.reconcileService(service, desired, envs.get(service.name) ?? {}, redeploy);
+    }
     this.desired = desired;
     this.updateRoutes();
   }
@@ -141,9 +147,11 @@ export class LocalServing {
     service: DesiredService,
     desired: DesiredState,
     env: Record<string, string>,
+    /** A new revision even if the template did not change: the code in the working tree did. */
+    redeploy = false,
   ): Promise<void> {
     const records = [...this.revisions.values()].map((r) => r.record);
-    const record = nextRevision(records, service.name, service.templateDigest);
+    const record = nextRevision(records, service.name, service.templateDigest, redeploy);
     if (!record) return;
     const entry = await bundleFunction(service.name, join(this.options.dataDir, "revisions", record.name));
     const runtime = new RevisionRuntime(
