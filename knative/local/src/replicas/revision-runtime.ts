@@ -6,7 +6,7 @@
  * starts; past timeoutSeconds the answer is 504. Meters record what the
  * autoscaler reads.
  */
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
 import { ConcurrencyMeter } from "../serving/concurrency-meter.ts";
 import { ReplicaPicker } from "../serving/replica-picker.ts";
@@ -203,11 +203,21 @@ function answer(res: ServerResponse, status: number, body: string): number {
   return status;
 }
 
+/** Connections to replicas are kept open and reused, as queue-proxy's are. */
+const replicaAgent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: "lifo" });
+
 /** Sends the request to the replica and its answer back; resolves with the status the client got. */
 function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     const upstream = httpRequest(
-      { host: "127.0.0.1", port: replica.spec.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: "127.0.0.1",
+        port: replica.spec.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: replicaAgent,
+      },
       (upstreamRes) => {
         const status = upstreamRes.statusCode ?? 502;
         res.writeHead(status, upstreamRes.headers);
@@ -227,6 +237,8 @@ function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, time
       clearTimeout(timer);
       resolve(answer(res, 502, "replica unreachable"));
     });
-    req.pipe(upstream);
+    // A request without a body needs no stream between the two sockets.
+    if (req.method === "GET" || req.method === "HEAD") upstream.end();
+    else req.pipe(upstream);
   });
 }

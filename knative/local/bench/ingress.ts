@@ -1,0 +1,110 @@
+/**
+ * npm run bench:ingress — the same load (autocannon) through the local
+ * Serving's ingress (Host routing, split, breaker, metering, proxy) and
+ * straight at the one replica behind it, in alternating rounds. Prints
+ * requests per second and latency for both, the p50 the ingress adds, and
+ * ends with `ratio <ingress/direct>`.
+ */
+
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runMigrations } from "@platform/db";
+import { startEmbeddedPostgres } from "@platform/db/embedded";
+import { freePort } from "../src/free-port.ts";
+import { Ingress } from "../src/ingress/ingress.ts";
+import { RevisionRuntime } from "../src/replicas/revision-runtime.ts";
+import { bundleFunction } from "../src/revisions/bundle.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** autocannon in its own process: in this one it would take the event loop from the ingress under test. */
+function load(url: string, headers: Record<string, string>, seconds: number): Promise<Result> {
+  const args = [autocannonBin, "-j", "-c", String(CONNECTIONS), "-d", String(seconds)];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
+      const r = JSON.parse(out);
+      resolve({
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        errors: r.errors + r.timeouts + r.non2xx,
+      });
+    });
+  });
+}
+
+const dir = await mkdtemp(join(tmpdir(), "bench-ingress-"));
+const pgDir = await mkdtemp(join(tmpdir(), "bench-ingress-pg-"));
+const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: false, fast: true });
+try {
+  await runMigrations(pg.url());
+  const runtime = new RevisionRuntime(
+    {
+      service: "redirect",
+      revision: "redirect-00001",
+      entry: await bundleFunction("redirect", join(dir, "bundle")),
+      env: { DATABASE_URL: pg.url(), LOG_LEVEL: "warn" },
+      readinessPath: "/health/readiness",
+      containerConcurrency: 0,
+      timeoutSeconds: 30,
+    },
+    freePort,
+  );
+  await runtime.scaleTo(1);
+  while (runtime.readyCount < 1) await new Promise((r) => setTimeout(r, 50));
+  const replica = runtime.replicas[0];
+  if (!replica) throw new Error("no replica");
+  const ingress = new Ingress((name) => (name === "redirect-00001" ? runtime : undefined));
+  ingress.setRoutes(new Map([["redirect.default.localhost", new Map([["redirect-00001", 100]])]]));
+  const port = await ingress.listen(0);
+
+  const viaIngress = () =>
+    load(`http://127.0.0.1:${port}/health/liveness`, { host: "redirect.default.localhost" }, SECONDS);
+  const direct = () => load(`${replica.url}/health/liveness`, {}, SECONDS);
+  log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each way, ${CONNECTIONS} connections`);
+  await load(`${replica.url}/health/liveness`, {}, 2);
+  const runs = { ingress: [] as Result[], direct: [] as Result[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    runs.direct.push(await direct());
+    runs.ingress.push(await viaIngress());
+    log(
+      `round ${round}/${ROUNDS}: direct ${runs.direct.at(-1)?.rps.toFixed(0)} req/s, ingress ${runs.ingress.at(-1)?.rps.toFixed(0)} req/s`,
+    );
+  }
+  const mean = (r: Result[], k: keyof Result) => r.reduce((s, x) => s + x[k], 0) / r.length;
+  const row = (name: string, r: Result[]) =>
+    `${name.padEnd(8)} ${mean(r, "rps").toFixed(0).padStart(7)} req/s   p50 ${mean(r, "p50").toFixed(1)} ms   p99 ${mean(r, "p99").toFixed(1)} ms   errors ${mean(r, "errors")}`;
+  log("");
+  log(row("direct", runs.direct));
+  log(row("ingress", runs.ingress));
+  log(`p50 added by the ingress ${(mean(runs.ingress, "p50") - mean(runs.direct, "p50")).toFixed(1)} ms`);
+  log(`ratio ${(mean(runs.ingress, "rps") / mean(runs.direct, "rps")).toFixed(2)}`);
+  await runtime.stopAll();
+  await ingress.close();
+} finally {
+  await pg.stop();
+  await rm(dir, { recursive: true, force: true });
+  await rm(pgDir, { recursive: true, force: true });
+}
