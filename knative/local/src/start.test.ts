@@ -4,12 +4,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./free-port.ts";
+import { requestWithHost } from "./testing/http-with-host.ts";
 
 let child: ChildProcess;
 let output = "";
@@ -52,33 +52,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** What curl does with http://links.default.localhost:PORT: connect to this machine, send that Host. */
-function call(
-  host: string,
-  path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: ports.ingress,
-        path,
-        method: init.method ?? "GET",
-        headers: { host, ...init.headers },
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end(init.body);
-  });
-}
+const call = (host: string, path: string, init: Parameters<typeof requestWithHost>[3] = {}) =>
+  requestWithHost(ports.ingress as number, host, path, init);
 
 describe("npm start", () => {
   it("serves links, redirects and statistics through the local Knative Serving, then stops cleanly", async () => {

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { parseAllDocuments } from "yaml";
 import { type AutoscalingSettings, PREFIX, readAutoscaling } from "../autoscaler/annotations.ts";
+import type { CanaryAnalysis } from "../canary/analysis.ts";
 import { type TrafficTarget, validateTraffic } from "../routing/traffic.ts";
 
 export interface EnvVar {
@@ -32,15 +33,10 @@ export interface DesiredService {
   traffic: TrafficTarget[];
 }
 
-export interface DesiredCanary {
+/** A Flagger Canary: which Service it releases, and its analysis. */
+export interface DesiredCanary extends CanaryAnalysis {
   name: string;
   service: string;
-  intervalMs: number;
-  threshold: number;
-  maxWeight: number;
-  stepWeight: number;
-  minSuccessRate?: number;
-  maxDurationMs?: number;
 }
 
 export interface DesiredState {

@@ -1,6 +1,7 @@
-import { type IncomingMessage, request, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { hostOf, type ResolvedTarget, routesByHost } from "../routing/traffic.ts";
+import { requestWithHost } from "../testing/http-with-host.ts";
 import { Ingress } from "./ingress.ts";
 
 /** Revisions that answer with their own name: the ingress is what is under test. */
@@ -10,21 +11,6 @@ const named = (name: string) => ({
   },
 });
 
-/** fetch() will not send a Host header of our choosing; node:http will, as curl -H does. */
-function getWithHost(port: number, host: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
-      let body = "";
-      res.on("data", (chunk) => {
-        body += chunk;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 let ingress: Ingress | undefined;
 afterEach(() => ingress?.close());
 
@@ -33,7 +19,7 @@ async function start(targets: ResolvedTarget[], random?: () => number) {
   const routes = routesByHost("s", "default", "localhost", targets);
   ingress.setRoutes(new Map([...routes].map(([host, r]) => [host, r.split])));
   const port = await ingress.listen(0);
-  return (host: string, path = "/") => getWithHost(port, host, path);
+  return (host: string, path = "/") => requestWithHost(port, host, path).then(({ status, body }) => ({ status, body }));
 }
 
 describe("Ingress", () => {

@@ -3,19 +3,16 @@
  * cluster: a revision that fails requests is rolled back, a healthy one is
  * promoted. Real bundles, processes and ingress; analysis every second.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { Agent, request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { renderKustomization } from "../desired/render.ts";
-import { LocalServing } from "./local-serving.ts";
+import { requestWithHost } from "../testing/http-with-host.ts";
+import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
+import type { LocalServing } from "./local-serving.ts";
 
+let under: ServingUnderTest;
 let serving: LocalServing;
-let port: number;
-let dataDir: string;
 const events: string[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
@@ -33,16 +30,11 @@ function manifests(edit: (redirect: Doc) => void): string {
   return docs.map((d) => stringify(d)).join("---\n");
 }
 
-function get(host: string, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { host }, agent }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", () => resolve(0));
-    req.end();
-  });
-}
+const get = (host: string, path: string) =>
+  requestWithHost(under.port, host, path, { agent }).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 /** Steady requests to the redirect while `until` is false, for at most `ms`. */
 async function underLoad(until: () => boolean, ms: number): Promise<number[]> {
@@ -57,29 +49,14 @@ async function underLoad(until: () => boolean, ms: number): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "canary-"));
-  const secrets = new Map([
-    [
-      "platform-secrets",
-      { DATABASE_URL: await freshDatabase(), REDIS_URL: await freshRedisUrl(), ROLLUP_TOKEN: "c".repeat(24) },
-    ],
-  ]);
-  serving = new LocalServing({
-    dataDir,
-    domain: "localhost",
-    secrets,
-    log: (line) => events.push(line),
-    envOverrides: { LOG_LEVEL: "warn" },
-  });
-  port = await serving.ingress.listen(0);
+  under = await startServingForTest({ log: (line) => events.push(line), start: true });
+  serving = under.serving;
   await serving.apply(manifests(() => {}));
-  serving.start();
 }, 120_000);
 
 afterAll(async () => {
   agent.destroy();
-  await serving.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await under.close();
 });
 
 describe("canary releases", () => {

@@ -3,60 +3,27 @@
  * the three functions, real processes, the real ingress, a real PostgreSQL
  * and redis-server from the test set-up.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli.ts";
 import { createControlApp } from "../control/control-app.ts";
 import { renderKustomization } from "../desired/render.ts";
-import { LocalServing } from "./local-serving.ts";
+import { requestWithHost } from "../testing/http-with-host.ts";
+import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
+import type { LocalServing } from "./local-serving.ts";
 
+let under: ServingUnderTest;
 let serving: LocalServing;
-let port: number;
-let dataDir: string;
 const rendered = renderKustomization("knative/overlays/local");
-
-function get(host: string, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { host } }, (res) => {
-      let body = "";
-      res.on("data", (c) => {
-        body += c;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (host: string, path: string) => requestWithHost(under.port, host, path);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "local-serving-"));
-  const secrets = new Map([
-    [
-      "platform-secrets",
-      { DATABASE_URL: await freshDatabase(), REDIS_URL: await freshRedisUrl(), ROLLUP_TOKEN: "t".repeat(24) },
-    ],
-  ]);
-  serving = new LocalServing({
-    dataDir,
-    domain: "localhost",
-    secrets,
-    log: () => {},
-    envOverrides: { LOG_LEVEL: "warn" },
-  });
+  under = await startServingForTest();
+  serving = under.serving;
   await serving.apply(rendered);
-  port = await serving.ingress.listen(0);
 }, 120_000);
 
-afterAll(async () => {
-  await serving.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => under.close());
 
 describe("the local Knative Serving", () => {
   it("runs a first revision of every function and routes their hosts to them", async () => {

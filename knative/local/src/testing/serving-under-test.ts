@@ -1,0 +1,44 @@
+/**
+ * A LocalServing on a fresh database and Redis of the test run, its ingress
+ * on a free port, its revisions in a temporary folder.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import { LocalServing } from "../serving-control/local-serving.ts";
+
+export interface ServingUnderTest {
+  serving: LocalServing;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServingForTest(
+  options: { log?: (line: string) => void; start?: boolean } = {},
+): Promise<ServingUnderTest> {
+  const dataDir = await mkdtemp(join(tmpdir(), "local-serving-"));
+  const secrets = new Map([
+    [
+      "platform-secrets",
+      { DATABASE_URL: await freshDatabase(), REDIS_URL: await freshRedisUrl(), ROLLUP_TOKEN: "t".repeat(24) },
+    ],
+  ]);
+  const serving = new LocalServing({
+    dataDir,
+    domain: "localhost",
+    secrets,
+    log: options.log ?? (() => {}),
+    envOverrides: { LOG_LEVEL: "warn" },
+  });
+  const port = await serving.ingress.listen(0);
+  if (options.start) serving.start();
+  return {
+    serving,
+    port,
+    close: async () => {
+      await serving.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
