@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import type { LocalServing } from "../serving-control/local-serving.ts";
-import { knativeMetricsText } from "./knative-metrics.ts";
+import { knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 
 export interface ControlOptions {
   /** The manifests as they are now (kubectl kustomize of the local overlay). */
@@ -20,7 +20,9 @@ export function createControlApp(serving: LocalServing, options?: ControlOptions
     return c.json({ revisions: serving.status(), routes });
   });
   app.get("/metrics", (c) =>
-    c.body(knativeMetricsText(serving.status()), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
+    c.body(knativeMetricsText(serving.status()) + requestMetricsText(serving.requestTotals()), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    }),
   );
   if (options) {
     // npm run deploy -- <service>: a new revision of the working tree's code, released like any other.

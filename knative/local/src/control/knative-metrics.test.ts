@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { LatencyHistogram } from "../replicas/revision-runtime.ts";
 import type { RevisionStatus } from "../serving-control/local-serving.ts";
-import { KNATIVE_METRICS, knativeMetricsText } from "./knative-metrics.ts";
+import { KNATIVE_METRICS, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 
 const revision: RevisionStatus = {
   service: "redirect",
@@ -29,5 +30,32 @@ describe("knativeMetricsText", () => {
     expect(text).toContain(`kn_revision_concurrency_stable{${labels}} 150.5`);
     expect(text).toContain(`kn_revision_capacity_excess{${labels}} -201`);
     for (const metric of Object.values(KNATIVE_METRICS)) expect(text).toContain(`# TYPE ${metric.name} gauge`);
+  });
+});
+
+describe("requestMetricsText", () => {
+  it("counts answers by code class and keeps a cumulative latency histogram", () => {
+    const latency = new LatencyHistogram();
+    for (const seconds of [0.002, 0.02, 0.3, 20]) latency.observe(seconds);
+    const text = requestMetricsText([
+      {
+        service: "links",
+        namespace: "default",
+        revision: "links-00001",
+        byClass: new Map([
+          ["2xx", 3],
+          ["5xx", 1],
+        ]),
+        latency,
+      },
+    ]);
+    const labels = 'kn_service_name="links",kn_revision_name="links-00001",k8s_namespace_name="default"';
+    expect(text).toContain(`kn_revision_requests_total{${labels},response_code_class="2xx"} 3`);
+    expect(text).toContain(`kn_revision_requests_total{${labels},response_code_class="5xx"} 1`);
+    expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="0.005"} 1`);
+    expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="0.025"} 2`);
+    expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="10"} 3`);
+    expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="+Inf"} 4`);
+    expect(text).toContain(`kn_revision_request_duration_seconds_count{${labels}} 4`);
   });
 });

@@ -3,6 +3,7 @@
  * Prometheus shows them: dots become underscores), so dashboards and alerts
  * written for the cluster read the local platform too. The one list of them.
  */
+import { LATENCY_BUCKETS, type LatencyHistogram } from "../replicas/revision-runtime.ts";
 import type { RevisionStatus } from "../serving-control/local-serving.ts";
 
 export const KNATIVE_METRICS = {
@@ -39,6 +40,43 @@ export function knativeMetricsText(revisions: RevisionStatus[]): string {
       const labels = `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}"`;
       lines.push(`${metric.name}{${labels}} ${value[key](r)}`);
     }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export const REQUEST_METRICS = {
+  count: { name: "kn_revision_requests_total", help: "Requests answered through the ingress, by response code class" },
+  duration: { name: "kn_revision_request_duration_seconds", help: "Time from arrival at the ingress to the response" },
+} as const;
+
+export interface RevisionRequestTotals {
+  service: string;
+  namespace: string;
+  revision: string;
+  byClass: Map<string, number>;
+  latency: LatencyHistogram;
+}
+
+/** Prometheus text of each revision's request counts and latency histogram. */
+export function requestMetricsText(revisions: RevisionRequestTotals[]): string {
+  const { count, duration } = REQUEST_METRICS;
+  const lines = [`# HELP ${count.name} ${count.help}`, `# TYPE ${count.name} counter`];
+  const labelsOf = (r: RevisionRequestTotals) =>
+    `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}"`;
+  for (const r of revisions) {
+    for (const [codeClass, n] of r.byClass)
+      lines.push(`${count.name}{${labelsOf(r)},response_code_class="${codeClass}"} ${n}`);
+  }
+  lines.push(`# HELP ${duration.name} ${duration.help}`, `# TYPE ${duration.name} histogram`);
+  for (const r of revisions) {
+    LATENCY_BUCKETS.forEach((le, i) => {
+      lines.push(`${duration.name}_bucket{${labelsOf(r)},le="${le}"} ${r.latency.buckets[i]}`);
+    });
+    lines.push(`${duration.name}_bucket{${labelsOf(r)},le="+Inf"} ${r.latency.count}`);
+    lines.push(
+      `${duration.name}_sum{${labelsOf(r)}} ${r.latency.sum}`,
+      `${duration.name}_count{${labelsOf(r)}} ${r.latency.count}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

@@ -40,6 +40,8 @@ export class RevisionRuntime {
   private nextId = 1;
   /** Replicas that crashed and were replaced. */
   crashes = 0;
+  /** Every answer since the revision started, for /metrics: count by status class, latency buckets. */
+  readonly totals = { byClass: new Map<string, number>(), latency: new LatencyHistogram() };
   /** Answers since the last takeRequestStats(): what a canary analysis judges. */
   private answered = { total: 0, errors: 0, durationsMs: [] as number[] };
   /** Called when a request arrives and no replica is ready (scale from zero). */
@@ -88,6 +90,10 @@ export class RevisionRuntime {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000);
+    const seconds = (Date.now() - started) / 1000;
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    this.totals.byClass.set(statusClass, (this.totals.byClass.get(statusClass) ?? 0) + 1);
+    this.totals.latency.observe(seconds);
     this.answered.total++;
     if (status >= 500) this.answered.errors++;
     if (this.answered.durationsMs.length < 100_000) this.answered.durationsMs.push(Date.now() - started);
@@ -201,6 +207,24 @@ function rank(replica: Replica): number {
 function answer(res: ServerResponse, status: number, body: string): number {
   if (!res.headersSent) res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
   return status;
+}
+
+/** Seconds; Knative's request latency buckets. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Cumulative counts per bucket, the sum and the count, as Prometheus histograms are kept. */
+export class LatencyHistogram {
+  readonly buckets = new Array<number>(LATENCY_BUCKETS.length).fill(0);
+  sum = 0;
+  count = 0;
+
+  observe(seconds: number): void {
+    this.sum += seconds;
+    this.count++;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) {
+      if (seconds <= (LATENCY_BUCKETS[i] as number)) this.buckets[i] = (this.buckets[i] as number) + 1;
+    }
+  }
 }
 
 /** Connections to replicas are kept open and reused, as queue-proxy's are. */

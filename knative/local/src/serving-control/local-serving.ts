@@ -117,6 +117,16 @@ export class LocalServing {
     await this.ingress.close();
   }
 
+  /** Each revision's answers since it started, for /metrics. */
+  requestTotals() {
+    return [...this.revisions.values()].map((r) => ({
+      service: r.service,
+      namespace: r.namespace,
+      revision: r.record.name,
+      ...r.runtime.totals,
+    }));
+  }
+
   /** Revisions by service, for status pages and tests. */
   status(): RevisionStatus[] {
     return [...this.revisions.values()].map((r) => ({
