@@ -17,15 +17,21 @@ function captureLogs() {
   return { lines, destination };
 }
 
+/** A context whose info-level log lines the test can read. */
+async function loggedContext() {
+  const logs = captureLogs();
+  const context = createTestContext({
+    service: "demo",
+    databaseUrl: await freshDatabase(),
+    env: { LOG_LEVEL: "info" },
+    logDestination: logs.destination,
+  });
+  return { logs, context };
+}
+
 describe("a function's runtime", () => {
   it("logs JSON lines with the request id, service and revision", async () => {
-    const logs = captureLogs();
-    const context = createTestContext({
-      service: "demo",
-      databaseUrl: await freshDatabase(),
-      env: { LOG_LEVEL: "info" },
-      logDestination: logs.destination,
-    });
+    const { logs, context } = await loggedContext();
     const app = createFunctionApp(context);
     app.get("/hello", (c) => {
       c.var.log.info("inside the handler");
@@ -44,13 +50,7 @@ describe("a function's runtime", () => {
   });
 
   it("reads the request id from Node's own headers when served on a socket", async () => {
-    const logs = captureLogs();
-    const context = createTestContext({
-      service: "demo",
-      databaseUrl: await freshDatabase(),
-      env: { LOG_LEVEL: "info" },
-      logDestination: logs.destination,
-    });
+    const { logs, context } = await loggedContext();
     const app = createFunctionApp(context);
     app.get("/hello", (c) => c.text("hi"));
     const running = await serveFunction(app, context, 0);

@@ -16,9 +16,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiKey, createTenant, runMigrations, schema } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
+import { bundleFunction } from "@platform/local/bundle";
 import { freePort } from "@platform/local/free-port";
-import { startFunctionProcess, waitUntilReady } from "@platform/local/function-process";
 import { startRedisServer } from "@platform/local/redis-server";
+import { Replica } from "@platform/local/replica";
 import autocannon from "autocannon";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { Redis } from "ioredis";
@@ -71,16 +72,19 @@ async function main() {
               select code, tenant_id, id, target_url, redirect_type, enabled from links where code = 'bench'`;
     await sql.end();
 
-    const redirect = startFunctionProcess(
-      "redirect",
-      await freePort(),
-      {
-        DATABASE_URL: pg.url(),
-        REDIS_URL: redis.url,
-        K_REVISION: "redirect-bench",
-      },
-      { stdout: "ignore" },
-    );
+    // The redirect runs as a revision does: its own bundle, as a replica process.
+    const bundleDir = await mkdtemp(join(tmpdir(), "bench-bundle-"));
+    stops.push(() => rm(bundleDir, { recursive: true, force: true }));
+    const redirect = new Replica({
+      id: "redirect-bench-1",
+      service: "redirect",
+      revision: "redirect-bench",
+      entry: await bundleFunction("redirect", bundleDir),
+      port: await freePort(),
+      env: { DATABASE_URL: pg.url(), REDIS_URL: redis.url, LOG_LEVEL: "warn" },
+      readinessPath: "/health/readiness",
+    });
+    const ready = new Promise((resolve) => redirect.once("ready", resolve));
     const barePort = await freePort();
     const bare = spawn(
       process.execPath,
@@ -94,7 +98,7 @@ async function main() {
       bare.kill("SIGTERM");
       await redirect.stop();
     });
-    await waitUntilReady(redirect);
+    await ready;
     const bareUrl = `http://127.0.0.1:${barePort}/`;
     const redirectUrl = `${redirect.url}/bench`;
     for (

@@ -5,7 +5,7 @@
  * request path; the ingress routes hosts to revisions by the traffic rules.
  */
 import { join } from "node:path";
-import { RevisionAutoscaler } from "../autoscaler/revision-autoscaler.ts";
+import { RevisionAutoscaler, type ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
 import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
 import {
   type DesiredCanary,
@@ -33,7 +33,7 @@ export interface LocalServingOptions {
   envOverrides?: Record<string, string>;
 }
 
-export interface RevisionStatus {
+export interface RevisionStatus extends ScaleStatus {
   service: string;
   namespace: string;
   revision: string;
@@ -42,12 +42,6 @@ export interface RevisionStatus {
   inFlight: number;
   crashes: number;
   targetConcurrency: number;
-  desired: number;
-  actual: number;
-  stableConcurrency: number;
-  panicConcurrency: number;
-  panicking: boolean;
-  excessBurstCapacity: number;
 }
 
 interface RunningRevision {
