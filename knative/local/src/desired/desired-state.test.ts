@@ -90,3 +90,36 @@ describe("template digests", () => {
     expect(digest(changed)).not.toBe(digest(a));
   });
 });
+
+describe("serving.knative.dev/rollout-duration", () => {
+  const withRollout = (value: string) => `
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: links
+  annotations:
+    serving.knative.dev/rollout-duration: "${value}"
+spec:
+  template:
+    spec:
+      containers:
+        - image: example/links
+`;
+
+  it("is read as a Go duration", () => {
+    expect(readDesiredState(withRollout("1m30s")).services[0]?.rolloutDurationMs).toBe(90_000);
+  });
+
+  it.each([
+    [
+      "soon",
+      "Service/links: validation failed: invalid value: soon: metadata.annotations.serving.knative.dev/rollout-duration",
+    ],
+    [
+      "-5s",
+      "Service/links: validation failed: rollout-duration=-5s must be positive: metadata.annotations.serving.knative.dev/rollout-duration",
+    ],
+  ])("%s is refused", (value, message) => {
+    expect(() => readDesiredState(withRollout(value))).toThrow(message);
+  });
+});

@@ -8,8 +8,15 @@
 import { createHash } from "node:crypto";
 import { parseAllDocuments } from "yaml";
 import { type AutoscalingSettings, PREFIX, readAutoscaling } from "../autoscaler/annotations.ts";
+import { parseGoDuration } from "../autoscaler/go-duration.ts";
 import type { CanaryAnalysis } from "../canary/analysis.ts";
 import { type TrafficTarget, validateTraffic } from "../routing/traffic.ts";
+import { type LiveChange, withLiveChanges } from "./live-changes.ts";
+
+/** The manifests (with any live change) are not what Knative would accept; the message says why. */
+export class InvalidManifestError extends Error {}
+
+export const ROLLOUT_DURATION = "serving.knative.dev/rollout-duration";
 
 export interface EnvVar {
   name: string;
@@ -31,6 +38,8 @@ export interface DesiredService {
   readinessPath: string;
   livenessPath: string;
   traffic: TrafficTarget[];
+  /** serving.knative.dev/rollout-duration; 0 moves all traffic at once. */
+  rolloutDurationMs: number;
 }
 
 /** A Flagger Canary: which Service it releases, and its analysis. */
@@ -50,9 +59,18 @@ export interface DesiredState {
 // biome-ignore lint/suspicious/noExplicitAny: YAML documents are read field by field and checked
 type Doc = any;
 
-/** Parses rendered YAML; throws with every problem, each as Knative words it after "validation failed: ". */
-export function readDesiredState(renderedYaml: string): DesiredState {
-  const docs: Doc[] = parseAllDocuments(renderedYaml).map((d) => d.toJS());
+/**
+ * Parses rendered YAML, with the live changes laid over it; throws with every
+ * problem, each as Knative words it after "validation failed: ".
+ */
+export function readDesiredState(
+  renderedYaml: string,
+  liveChanges: ReadonlyMap<string, LiveChange> = new Map(),
+): DesiredState {
+  const docs: Doc[] = withLiveChanges(
+    parseAllDocuments(renderedYaml).map((d) => d.toJS()),
+    liveChanges,
+  );
   const errors: string[] = [];
   const services: DesiredService[] = [];
   const canaries: DesiredCanary[] = [];
@@ -78,11 +96,13 @@ export function readDesiredState(renderedYaml: string): DesiredState {
         break;
     }
   }
+  const serviceNames = new Set(
+    docs.filter((d) => d?.kind === "Service" && d.apiVersion === "serving.knative.dev/v1").map((d) => d.metadata?.name),
+  );
   for (const [domain, service] of domainMappings) {
-    if (!services.some((s) => s.name === service))
-      errors.push(`DomainMapping/${domain}: Service "${service}" not found`);
+    if (!serviceNames.has(service)) errors.push(`DomainMapping/${domain}: Service "${service}" not found`);
   }
-  if (errors.length > 0) throw new Error(errors.join("\n"));
+  if (errors.length > 0) throw new InvalidManifestError(errors.join("\n"));
   return { services, canaries, domainMappings, configMaps };
 }
 
@@ -108,7 +128,8 @@ function readService(doc: Doc, fail: (message: string) => void): DesiredService[
   }
   const { settings, errors } = readAutoscaling(annotations, containerConcurrency);
   const traffic: TrafficTarget[] = doc.spec?.traffic ?? [];
-  problems.push(...errors, ...validateTraffic(traffic));
+  const rollout = readRolloutDuration(doc.metadata?.annotations?.[ROLLOUT_DURATION]);
+  problems.push(...errors, ...validateTraffic(traffic), ...rollout.errors);
   for (const problem of problems) fail(problem);
   if (problems.length > 0 || own.length > 0) return [];
   return [
@@ -125,8 +146,19 @@ function readService(doc: Doc, fail: (message: string) => void): DesiredService[
       readinessPath: container.readinessProbe?.httpGet?.path ?? "/",
       livenessPath: container.livenessProbe?.httpGet?.path ?? "/",
       traffic,
+      rolloutDurationMs: rollout.ms,
     },
   ];
+}
+
+/** Knative's ValidateRolloutDurationAnnotation. */
+function readRolloutDuration(raw: string | undefined): { ms: number; errors: string[] } {
+  if (raw === undefined) return { ms: 0, errors: [] };
+  const ms = parseGoDuration(raw);
+  if (ms === undefined) return { ms: 0, errors: [`invalid value: ${raw}: metadata.annotations.${ROLLOUT_DURATION}`] };
+  if (ms < 0)
+    return { ms: 0, errors: [`rollout-duration=${raw} must be positive: metadata.annotations.${ROLLOUT_DURATION}`] };
+  return { ms, errors: [] };
 }
 
 function readCanary(doc: Doc): DesiredCanary {

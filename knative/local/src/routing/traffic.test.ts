@@ -52,7 +52,9 @@ describe("resolving and splitting", () => {
   const exists = (r: string) => ["s-00001", "s-00002"].includes(r);
 
   it("sends everything to the latest ready revision when traffic is empty", () => {
-    expect(resolveTraffic([], "s-00002", exists)).toEqual({ targets: [{ revision: "s-00002", percent: 100 }] });
+    expect(resolveTraffic([], "s-00002", exists)).toEqual({
+      targets: [{ revision: "s-00002", percent: 100, latest: true }],
+    });
   });
 
   it("names a missing revision as Knative's status does", () => {

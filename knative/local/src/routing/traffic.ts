@@ -45,6 +45,8 @@ export interface ResolvedTarget {
   revision: string;
   percent: number;
   tag?: string;
+  /** From a latestRevision target: the one a gradual rollout moves. */
+  latest?: true;
 }
 
 /**
@@ -63,7 +65,12 @@ export function resolveTraffic(
     const revision = target.latestRevision ? latestReady : target.revisionName;
     if (!revision) return { error: "Configuration has no ready revision yet." };
     if (!exists(revision)) return { error: `Revision "${revision}" referenced in traffic not found.` };
-    targets.push({ revision, percent: target.percent ?? 0, ...(target.tag ? { tag: target.tag } : {}) });
+    targets.push({
+      revision,
+      percent: target.percent ?? 0,
+      ...(target.tag ? { tag: target.tag } : {}),
+      ...(target.latestRevision ? { latest: true as const } : {}),
+    });
   }
   return { targets };
 }

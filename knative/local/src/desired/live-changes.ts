@@ -1,0 +1,56 @@
+/**
+ * Changes made to a running Service from the console or the CLI, as
+ * `kn service update` makes them: `--traffic` and `--tag` set spec.traffic;
+ * `--scale-min` and `--scale-max` set the template's annotations, so they make
+ * a new revision. They are laid over the rendered manifests at every apply,
+ * so they go through the same validation, until they are reset (Git stays the
+ * source of truth: on a cluster Flux would undo them at its next sync).
+ */
+import type { TrafficTarget } from "../routing/traffic.ts";
+
+export interface LiveChange {
+  traffic?: TrafficTarget[];
+  minScale?: number;
+  maxScale?: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: YAML documents are read field by field and checked
+type Doc = any;
+
+/** The documents with each Service's live change laid over it; the input is not modified. */
+export function withLiveChanges(docs: Doc[], changes: ReadonlyMap<string, LiveChange>): Doc[] {
+  return docs.map((doc) => {
+    const change = doc?.kind === "Service" ? changes.get(doc.metadata?.name) : undefined;
+    if (!change) return doc;
+    const copy = structuredClone(doc);
+    if (change.traffic) copy.spec.traffic = change.traffic;
+    if (change.minScale !== undefined || change.maxScale !== undefined) {
+      copy.spec.template ??= {};
+      copy.spec.template.metadata ??= {};
+      copy.spec.template.metadata.annotations ??= {};
+      const annotations = copy.spec.template.metadata.annotations;
+      if (change.minScale !== undefined) annotations["autoscaling.knative.dev/min-scale"] = String(change.minScale);
+      if (change.maxScale !== undefined) annotations["autoscaling.knative.dev/max-scale"] = String(change.maxScale);
+    }
+    return copy;
+  });
+}
+
+/**
+ * `kn service update --tag` semantics on a traffic list: the tag moves to
+ * `revision` (a target at 0 % is added when the revision has none); an empty
+ * revision removes the tag.
+ */
+export function withTag(traffic: TrafficTarget[], tag: string, revision: string | undefined): TrafficTarget[] {
+  const current: TrafficTarget[] = traffic.length > 0 ? traffic : [{ latestRevision: true, percent: 100 }];
+  const untagged = current.map((t) => (t.tag === tag ? withoutTag(t) : t)).filter((t) => (t.percent ?? 0) > 0 || t.tag);
+  if (!revision) return untagged;
+  const at = untagged.findIndex((t) => t.revisionName === revision && !t.tag);
+  if (at >= 0) return untagged.map((t, i) => (i === at ? { ...t, tag } : t));
+  return [...untagged, { revisionName: revision, percent: 0, tag }];
+}
+
+function withoutTag(target: TrafficTarget): TrafficTarget {
+  const { tag: _, ...rest } = target;
+  return rest;
+}
