@@ -1,85 +1,88 @@
 /**
- * The running local platform from the command line:
- *   npm run platform -- status          revisions, replicas, concurrency, routes
- *   npm run deploy -- <service>         a new revision from the working tree
- * It talks to the status API that `npm start` serves (URL in .data/local-state.json,
- * or PLATFORM_URL).
+ * The running local platform from the command line (`npm run platform -- <command>`;
+ * commands in ./commands.ts). It talks to the control API that `npm start`
+ * serves (URL in .data/local-state.json, or PLATFORM_URL).
  */
+import { readLocalState } from "../local-state.ts";
+import { parseCommand, USAGE } from "./commands.ts";
+import { formatStatus, type StatusDocument } from "./format-status.ts";
 
-import { readLocalState } from "./local-state.ts";
-import type { RevisionStatus } from "./serving-control/local-serving.ts";
-
-export interface StatusDocument {
-  revisions: RevisionStatus[];
-  routes: Record<string, Record<string, number>>;
+export interface CliIo {
+  baseUrl: string | undefined;
+  out: (text: string) => void;
 }
 
-const USAGE = "usage: npm run platform -- status | deploy <service>   (npm run deploy -- <service>)";
-
-/** Pure: the status as a person reads it. */
-export function formatStatus(status: StatusDocument): string {
-  const header = ["SERVICE", "REVISION", "ROUTED", "READY", "DESIRED", "STABLE", "PANIC", "MODE"];
-  const rows = status.revisions.map((r) => [
-    r.service,
-    r.revision,
-    r.routed ? "yes" : "no",
-    String(r.ready),
-    String(r.desired),
-    r.stableConcurrency.toFixed(1),
-    r.panicConcurrency.toFixed(1),
-    r.panicking ? "panic" : "stable",
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] as number))
-      .join("  ")
-      .trimEnd();
-  const routes = Object.entries(status.routes).map(
-    ([host, split]) =>
-      `  ${host} -> ${Object.entries(split)
-        .map(([revision, percent]) => `${revision} ${percent}%`)
-        .join(", ")}`,
-  );
-  return [line(header), ...rows.map(line), "", "Routes:", ...routes, ""].join("\n");
-}
-
-export async function runCli(
-  args: string[],
-  io: { baseUrl: string | undefined; out: (text: string) => void },
-): Promise<number> {
-  const [command, service] = args;
-  if (command !== "status" && command !== "deploy") {
-    io.out(`${USAGE}\n`);
+/** Runs one command; resolves with the exit code (0 done, 1 refused or unreachable, 2 usage). */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const command = parseCommand(args);
+  if ("error" in command) {
+    io.out(`${command.error}\n`);
     return 2;
+  }
+  if (command.kind === "help") {
+    io.out(`${USAGE}\n`);
+    return 0;
   }
   if (!io.baseUrl) {
     io.out("The platform is not running here: start it with `npm start` (or set PLATFORM_URL).\n");
     return 1;
   }
   try {
-    if (command === "status") {
-      io.out(formatStatus((await (await fetch(`${io.baseUrl}/status`)).json()) as StatusDocument));
-      return 0;
+    switch (command.kind) {
+      case "status":
+        io.out(formatStatus((await (await fetch(`${io.baseUrl}/status`)).json()) as StatusDocument));
+        return 0;
+      case "logs": {
+        const query = `tail=${command.tail}${command.follow ? "&follow" : ""}`;
+        const res = await fetch(`${io.baseUrl}/revisions/${encodeURIComponent(command.revision)}/logs?${query}`);
+        if (!res.ok) return refused(io, res);
+        for await (const chunk of res.body ?? []) io.out(Buffer.from(chunk).toString("utf8"));
+        return 0;
+      }
+      case "request": {
+        const res = await fetch(`${io.baseUrl}${command.path}`, {
+          method: command.method,
+          ...(command.body
+            ? { body: JSON.stringify(command.body), headers: { "content-type": "application/json" } }
+            : {}),
+        });
+        if (!res.ok) return refused(io, res);
+        io.out(describeOutcome(command.done, (await res.json()) as Outcome));
+        return 0;
+      }
     }
-    if (!service) {
-      io.out(`${USAGE}\n`);
-      return 2;
-    }
-    const res = await fetch(`${io.baseUrl}/deploy/${encodeURIComponent(service)}`, { method: "POST" });
-    const body = (await res.json()) as { revision?: string; error?: string; canary?: { weight: number } | null };
-    if (!res.ok) {
-      io.out(`deploy refused: ${body.error}\n`);
-      return 1;
-    }
-    io.out(
-      `${body.revision} is ready${body.canary ? `; the canary gives it ${body.canary.weight}% and more at each passing check` : " and takes the traffic"}\n`,
-    );
-    return 0;
   } catch (error) {
     io.out(`cannot reach the platform at ${io.baseUrl}: ${error instanceof Error ? error.message : error}\n`);
     return 1;
   }
+}
+
+async function refused(io: CliIo, res: Response): Promise<number> {
+  const problem = (await res.json().catch(() => ({}))) as {
+    detail?: string;
+    errors?: { pointer: string; detail: string }[];
+  };
+  const fields = (problem.errors ?? []).map((e) => `\n  ${e.pointer}: ${e.detail}`).join("");
+  io.out(`refused (${res.status}): ${problem.detail ?? res.statusText}${fields}\n`);
+  return 1;
+}
+
+interface Outcome {
+  revision?: string;
+  canary?: { weight: number } | null;
+  name?: string;
+  revisions?: { revision: string; percent: number; tags: string[] }[];
+}
+
+function describeOutcome(done: string, body: Outcome): string {
+  if (body.revision) {
+    return `${body.revision} is ready${body.canary ? `; the canary gives it ${body.canary.weight}% and more at each passing check` : " and takes the traffic"}\n`;
+  }
+  const split = (body.revisions ?? [])
+    .filter((r) => r.percent > 0 || r.tags.length > 0)
+    .map((r) => `${r.revision} ${r.percent}%${r.tags.length ? ` (${r.tags.join(", ")})` : ""}`)
+    .join(", ");
+  return `${body.name}: ${done}; now ${split}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

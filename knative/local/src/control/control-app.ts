@@ -1,38 +1,107 @@
 /**
- * The local platform's own endpoints, on their own port: a JSON status of
- * services, revisions and routes, and /metrics with Knative's metric names.
+ * The local platform's own endpoints, on their own port: the console page, a
+ * JSON status of services and revisions, the history the console charts,
+ * /metrics with Knative's metric names, the changes `kn service update` makes
+ * (traffic, tags, min/max scale), deploys, and each revision's logs.
  */
-import { Hono } from "hono";
-import type { LocalServing } from "../serving-control/local-serving.ts";
+import { readFileSync } from "node:fs";
+import { ProblemError, problemResponse, problems } from "@platform/kit";
+import { type Context, Hono } from "hono";
+import { streamText } from "hono/streaming";
+import { z } from "zod";
+import { InvalidManifestError } from "../desired/desired-state.ts";
+import { ConflictError, type LocalServing, UnknownServiceError } from "../serving-control/local-serving.ts";
+import type { History } from "./history.ts";
+import { serviceSeries } from "./history.ts";
 import { knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 
 export interface ControlOptions {
-  /** The manifests as they are now (kubectl kustomize of the local overlay). */
-  render: () => string;
+  /** The manifests as they are now (kubectl kustomize of the local overlay); enables deploys. */
+  render?: () => string;
+  /** Sampled every second (startSampling); enables the console's charts. */
+  history?: History;
 }
 
-export function createControlApp(serving: LocalServing, options?: ControlOptions): Hono {
+const consolePage = readFileSync(new URL("./console.html", import.meta.url), "utf8");
+
+const TrafficTargetSchema = z.strictObject({
+  revisionName: z.string().min(1).optional(),
+  latestRevision: z.boolean().optional(),
+  percent: z.number().int().optional(),
+  tag: z.string().optional(),
+});
+const TrafficBody = z.strictObject({ traffic: z.array(TrafficTargetSchema).min(1) });
+const ScaleBody = z
+  .strictObject({ minScale: z.number().int().min(0).optional(), maxScale: z.number().int().min(0).optional() })
+  .refine((b) => b.minScale !== undefined || b.maxScale !== undefined, "give minScale, maxScale or both");
+/** Knative tags become part of a host name: a DNS label. */
+const TagBody = z.strictObject({
+  tag: z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, "a tag is a DNS label: a-z, 0-9 and -, starting with a letter"),
+  revision: z.string().min(1).optional(),
+});
+
+export function createControlApp(serving: LocalServing, options: ControlOptions = {}): Hono {
   const app = new Hono();
+  app.onError((error, c) => problemResponse(c, asProblem(error)));
+  app.notFound((c) => problemResponse(c, problems.notFound()));
+
+  app.get("/", (c) => c.html(consolePage));
   app.get("/status", (c) => {
     const routes = Object.fromEntries(
       [...serving.ingress.currentRoutes].map(([host, split]) => [host, Object.fromEntries(split)]),
     );
-    return c.json({ revisions: serving.status(), routes });
+    return c.json({ services: serving.services(), revisions: serving.status(), routes });
   });
+  app.get("/history", (c) => c.json({ series: options.history ? serviceSeries(options.history.all()) : {} }));
   app.get("/metrics", (c) =>
     c.body(knativeMetricsText(serving.status()) + requestMetricsText(serving.requestTotals()), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }),
   );
-  if (options) {
+
+  app.post("/services/:service/traffic", async (c) => {
+    const { traffic } = await bodyOf(c, TrafficBody);
+    await serving.change(c.req.param("service"), { traffic });
+    return c.json(serviceStatus(serving, c.req.param("service")));
+  });
+  app.post("/services/:service/scale", async (c) => {
+    const body = await bodyOf(c, ScaleBody);
+    await serving.change(c.req.param("service"), body);
+    return c.json(serviceStatus(serving, c.req.param("service")));
+  });
+  app.post("/services/:service/tags", async (c) => {
+    const { tag, revision } = await bodyOf(c, TagBody);
+    await serving.tag(c.req.param("service"), tag, revision);
+    return c.json(serviceStatus(serving, c.req.param("service")));
+  });
+  app.delete("/services/:service/live-changes", async (c) => {
+    serviceStatus(serving, c.req.param("service"));
+    await serving.resetLiveChanges(c.req.param("service"));
+    return c.json(serviceStatus(serving, c.req.param("service")));
+  });
+
+  app.get("/revisions/:revision/logs", (c) => {
+    const logs = serving.logsOf(c.req.param("revision"));
+    if (!logs) throw problems.notFound(`no revision named "${c.req.param("revision")}"`);
+    const tail = Number(c.req.query("tail") ?? 100);
+    const lines = logs.tail(Number.isInteger(tail) && tail > 0 ? tail : 100);
+    if (c.req.query("follow") === undefined) return c.text(lines.map((l) => `${l}\n`).join(""));
+    return streamText(c, async (stream) => {
+      for (const line of lines) await stream.writeln(line);
+      const stop = logs.follow((line) => void stream.writeln(line));
+      await new Promise<void>((resolve) => stream.onAbort(resolve));
+      stop();
+    });
+  });
+
+  const { render } = options;
+  if (render) {
     // npm run deploy -- <service>: a new revision of the working tree's code, released like any other.
     app.post("/deploy/:service", async (c) => {
       const service = c.req.param("service");
-      try {
-        await serving.apply(options.render(), { redeploy: service });
-      } catch (error) {
-        return c.json({ error: error instanceof Error ? error.message : String(error) }, 400);
-      }
+      await serving.apply(render(), { redeploy: service });
       const latest = serving
         .status()
         .filter((r) => r.service === service)
@@ -43,4 +112,35 @@ export function createControlApp(serving: LocalServing, options?: ControlOptions
     });
   }
   return app;
+}
+
+function serviceStatus(serving: LocalServing, name: string) {
+  const service = serving.services().find((s) => s.name === name);
+  if (!service) throw problems.notFound(`no Service named "${name}" in the manifests`);
+  return { ...service, revisions: serving.status().filter((r) => r.service === name) };
+}
+
+async function bodyOf<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const json = await c.req.json().catch(() => {
+    throw new ProblemError(400, "The body must be JSON.");
+  });
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw problems.validation(
+    parsed.error.issues.map((issue) => ({
+      in: "body",
+      pointer: `#/${issue.path.join("/")}`,
+      detail: issue.message,
+    })),
+  );
+}
+
+/** Knative's validation messages answer 400; a running canary 409; an unknown service 404. */
+function asProblem(error: Error): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof InvalidManifestError)
+    return new ProblemError(400, error.message, { title: "Knative would refuse this" });
+  if (error instanceof UnknownServiceError) return problems.notFound(error.message);
+  if (error instanceof ConflictError) return problems.conflict(error.message);
+  return new ProblemError(500, error.message);
 }

@@ -8,6 +8,8 @@ const revision: RevisionStatus = {
   namespace: "default",
   revision: "redirect-00002",
   routed: true,
+  percent: 100,
+  tags: [],
   ready: 3,
   inFlight: 12,
   crashes: 0,

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
+import { createInterface } from "node:readline";
 
 export type ReplicaPhase = "starting" | "ready" | "draining" | "stopped";
 
@@ -19,6 +20,8 @@ export interface ReplicaSpec {
   readinessPath: string;
   /** How long a drained replica may take to exit after SIGTERM before SIGKILL. */
   terminationGraceMs?: number;
+  /** Each line the process writes (stdout and stderr); without it, the output goes to the platform's own. */
+  onOutput?: (line: string) => void;
 }
 
 /**
@@ -47,8 +50,14 @@ export class Replica extends EventEmitter {
         K_REVISION: spec.revision,
         K_CONFIGURATION: spec.service,
       },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", spec.onOutput ? "pipe" : "inherit", spec.onOutput ? "pipe" : "inherit"],
     });
+    const { onOutput } = spec;
+    if (onOutput) {
+      for (const stream of [this.child.stdout, this.child.stderr]) {
+        if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onOutput);
+      }
+    }
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code) => {
         this.phase = "stopped";

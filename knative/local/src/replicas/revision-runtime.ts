@@ -10,6 +10,7 @@ import { Agent, request as httpRequest, type IncomingMessage, type ServerRespons
 import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
 import { ConcurrencyMeter } from "../serving/concurrency-meter.ts";
 import { ReplicaPicker } from "../serving/replica-picker.ts";
+import { LogRing } from "./log-ring.ts";
 import { Replica } from "./replica.ts";
 
 export const ACTIVATOR_QUEUE_LIMIT = 10_000;
@@ -24,6 +25,8 @@ export interface RevisionConfig {
   containerConcurrency: number;
   timeoutSeconds: number;
   terminationGraceMs?: number;
+  /** Also write each replica's output to the platform's own (as `npm start` does). */
+  echoLogs?: boolean;
 }
 
 interface Waiter {
@@ -44,6 +47,8 @@ export class RevisionRuntime {
   readonly totals = { byClass: new Map<string, number>(), latency: new LatencyHistogram() };
   /** Answers since the last takeRequestStats(): what a canary analysis judges. */
   private answered = { total: 0, errors: 0, durationsMs: [] as number[] };
+  /** What the replicas wrote, each line prefixed with its replica. */
+  readonly logs = new LogRing();
   /** Called when a request arrives and no replica is ready (scale from zero). */
   onDemand: () => void = () => {};
 
@@ -159,8 +164,9 @@ export class RevisionRuntime {
   }
 
   private async startReplica(): Promise<void> {
+    const id = `${this.config.revision}-${this.nextId++}`;
     const replica = new Replica({
-      id: `${this.config.revision}-${this.nextId++}`,
+      id,
       service: this.config.service,
       revision: this.config.revision,
       entry: this.config.entry,
@@ -168,6 +174,10 @@ export class RevisionRuntime {
       env: this.config.env,
       readinessPath: this.config.readinessPath,
       ...(this.config.terminationGraceMs ? { terminationGraceMs: this.config.terminationGraceMs } : {}),
+      onOutput: (line) => {
+        this.logs.push(`[${id}] ${line}`);
+        if (this.config.echoLogs) process.stdout.write(`${line}\n`);
+      },
     });
     this.replicas.push(replica);
     this.breakers.set(replica, new Breaker(this.config.containerConcurrency));

@@ -81,6 +81,10 @@ describe("canary releases", () => {
       }),
     );
     expect(serving.canaryStatus().redirect).toMatchObject({ canary: "redirect-00003", primary: "redirect-00001" });
+    // Flagger owns the traffic while it analyses: a split set by hand is refused (409 on the control API).
+    await expect(
+      serving.change("redirect", { traffic: [{ revisionName: "redirect-00001", percent: 100 }] }),
+    ).rejects.toThrow("a canary analysis is moving the traffic of redirect: wait for it to end");
     await underLoad(() => serving.canaryStatus().redirect?.phase === "Succeeded", 15_000);
     expect(serving.canaryStatus().redirect).toMatchObject({ phase: "Succeeded", primary: "redirect-00003" });
     const advances = events.filter((e) => e.startsWith("canary redirect: Advance redirect-00003"));

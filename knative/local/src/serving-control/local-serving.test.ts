@@ -5,7 +5,7 @@
  */
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../cli.ts";
+import { runCli } from "../cli/main.ts";
 import { createControlApp } from "../control/control-app.ts";
 import { renderKustomization } from "../desired/render.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
@@ -109,14 +109,16 @@ describe("the local Knative Serving", () => {
     const io = { baseUrl, out: (text: string) => (out += text) };
     try {
       expect(await runCli(["status"], io)).toBe(0);
-      expect(out).toMatch(/^SERVICE\s+REVISION\s+ROUTED\s+READY/);
+      expect(out).toMatch(/^SERVICE\s+REVISION\s+TRAFFIC\s+TAGS\s+READY/);
+      expect(out).toMatch(/^redirect\s+redirect-00002\s+20%\s+canary\s+1\s+1/m);
+      expect(out).toContain("redirect: canary redirect-00002 at 20%");
       expect(out).toContain("links.default.localhost -> links-00001 100%");
       out = "";
       expect(await runCli(["deploy", "links"], io)).toBe(0);
       expect(out).toBe("links-00002 is ready; the canary gives it 20% and more at each passing check\n");
       out = "";
       expect(await runCli(["deploy", "nope"], io)).toBe(1);
-      expect(out).toContain('deploy refused: no Service named "nope" in the manifests');
+      expect(out).toContain('refused (404): no Service named "nope" in the manifests');
       expect(await runCli(["dance"], io)).toBe(2);
     } finally {
       server.close();

@@ -11,14 +11,23 @@ import {
   type DesiredCanary,
   type DesiredService,
   type DesiredState,
+  InvalidManifestError,
   readDesiredState,
 } from "../desired/desired-state.ts";
+import { type LiveChange, withTag } from "../desired/live-changes.ts";
 import { freePort } from "../free-port.ts";
 import { Ingress } from "../ingress/ingress.ts";
 import { RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { bundleFunction } from "../revisions/bundle.ts";
 import { nextRevision, type RevisionRecord } from "../revisions/revision-names.ts";
-import { hostOf, type ResolvedTarget, resolveTraffic, routesByHost } from "../routing/traffic.ts";
+import {
+  candidatePercent,
+  planRollout,
+  type RolloutPlan,
+  type RolloutShare,
+  rolloutSplit,
+} from "../rollout/gradual-rollout.ts";
+import { hostOf, type ResolvedTarget, resolveTraffic, routesByHost, type TrafficTarget } from "../routing/traffic.ts";
 import { resolveEnvironment } from "./environment.ts";
 
 export interface LocalServingOptions {
@@ -31,6 +40,40 @@ export interface LocalServingOptions {
   scaleToZero?: boolean;
   /** Set last on every replica, over the manifest's (e.g. LOG_LEVEL for a test). */
   envOverrides?: Record<string, string>;
+  /** Write the replicas' output to the platform's own too (npm start). */
+  echoReplicaLogs?: boolean;
+}
+
+export interface ServiceStatus {
+  name: string;
+  namespace: string;
+  url: string;
+  traffic: TrafficTarget[];
+  minScale: number;
+  maxScale: number;
+  liveChange?: LiveChange;
+  canary?: CanaryState;
+  rollout?: { candidate: string; startedAt: number };
+}
+
+/** A change the caller asked for that cannot be made now (HTTP 409). */
+export class ConflictError extends Error {}
+
+/** No Service of that name in the manifests (HTTP 404). */
+export class UnknownServiceError extends Error {
+  constructor(service: string) {
+    super(`no Service named "${service}" in the manifests`);
+  }
+}
+
+/** A gradual rollout under way: the new revision's share of the latest-revision target grows step by step. */
+interface Rollout {
+  candidate: string;
+  /** What the latest-revision target served before, oldest first. */
+  previous: RolloutShare[];
+  percent: number;
+  plan: RolloutPlan;
+  startedAt: number;
 }
 
 export interface RevisionStatus extends ScaleStatus {
@@ -38,6 +81,9 @@ export interface RevisionStatus extends ScaleStatus {
   namespace: string;
   revision: string;
   routed: boolean;
+  /** Share of the service's main host, percent. */
+  percent: number;
+  tags: string[];
   ready: number;
   inFlight: number;
   crashes: number;
@@ -46,6 +92,8 @@ export interface RevisionStatus extends ScaleStatus {
 
 interface RunningRevision {
   record: RevisionRecord;
+  /** Ready once and given to routing (with its canary or rollout, if any). */
+  released: boolean;
   service: string;
   namespace: string;
   targetConcurrency: number;
@@ -57,6 +105,15 @@ export class LocalServing {
   readonly ingress: Ingress;
   private readonly revisions = new Map<string, RunningRevision>();
   private desired: DesiredState | undefined;
+  /** The last rendered manifests applied, to apply again with new live changes. */
+  private rendered: string | undefined;
+  private readonly liveChanges = new Map<string, LiveChange>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly rollouts = new Map<string, Rollout>();
+  /** What each service's latest-revision target resolved to at the last routing. */
+  private latestShares = new Map<string, RolloutShare[]>();
+  /** Each service's resolved targets at the last routing. */
+  private resolvedTargets = new Map<string, ResolvedTarget[]>();
   private routed = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
   /** The revision with most traffic on each service's main host. */
@@ -71,10 +128,24 @@ export class LocalServing {
    * Applies rendered manifests. A manifest Knative would reject is refused
    * whole (the error says why) and the running state stays as it was.
    */
-  async apply(renderedYaml: string, options: { redeploy?: string } = {}): Promise<void> {
-    const desired = readDesiredState(renderedYaml);
+  apply(renderedYaml: string, options: { redeploy?: string } = {}): Promise<void> {
+    return this.oneAtATime(() => this.applyNow(renderedYaml, options));
+  }
+
+  /** Applies, changes and resets run one after another, so two never make the same revision. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
+  private async applyNow(renderedYaml: string, options: { redeploy?: string } = {}): Promise<void> {
+    const desired = readDesiredState(renderedYaml, this.liveChanges);
     if (options.redeploy && !desired.services.some((s) => s.name === options.redeploy)) {
-      throw new Error(`no Service named "${options.redeploy}" in the manifests`);
+      throw new UnknownServiceError(options.redeploy);
     }
     // Every environment resolves before anything changes: a missing key refuses the whole apply.
     const envs = new Map(desired.services.map((service) => [service.name, this.environmentOf(service, desired)]));
@@ -83,15 +154,98 @@ export class LocalServing {
       await this.reconcileService(service, desired, envs.get(service.name) ?? {}, redeploy);
     }
     this.desired = desired;
+    this.rendered = renderedYaml;
     this.updateRoutes();
   }
 
+  /**
+   * Changes a running Service as `kn service update` would: traffic moves
+   * routes; min/max scale make a new revision. Validated like a manifest; a
+   * refused change leaves everything as it was.
+   */
+  change(service: string, change: LiveChange): Promise<void> {
+    return this.oneAtATime(() => this.changeNow(service, change));
+  }
+
+  private async changeNow(service: string, change: LiveChange): Promise<void> {
+    const rendered = this.rendered;
+    if (!rendered) throw new Error("nothing applied yet");
+    if (!this.desired?.services.some((s) => s.name === service)) throw new UnknownServiceError(service);
+    if (change.traffic && this.canaries.get(service)?.state.phase === "Progressing") {
+      throw new ConflictError(`a canary analysis is moving the traffic of ${service}: wait for it to end`);
+    }
+    const before = this.liveChanges.get(service);
+    this.liveChanges.set(service, { ...before, ...change });
+    try {
+      await this.applyNow(rendered);
+    } catch (error) {
+      if (before) this.liveChanges.set(service, before);
+      else this.liveChanges.delete(service);
+      throw error;
+    }
+    if (change.traffic) {
+      // Traffic set by hand ends what was moving it.
+      this.canaries.delete(service);
+      this.rollouts.delete(service);
+      this.updateRoutes();
+    }
+    this.options.log(`${service}: changed ${JSON.stringify(change)}`);
+  }
+
+  /** `kn service update --tag tag=revision`; no revision removes the tag. */
+  tag(service: string, tag: string, revision: string | undefined): Promise<void> {
+    return this.oneAtATime(() => this.changeNow(service, { traffic: withTag(this.trafficOf(service), tag, revision) }));
+  }
+
+  /** Drops a Service's live changes: the manifests alone again. */
+  resetLiveChanges(service: string): Promise<void> {
+    return this.oneAtATime(async () => {
+      if (!this.rendered || !this.liveChanges.delete(service)) return;
+      this.rollouts.delete(service);
+      await this.applyNow(this.rendered);
+      this.options.log(`${service}: live changes reset to the manifests`);
+    });
+  }
+
+  /** Each Service: its URL, spec.traffic, live change, and the canary or rollout moving its traffic. */
+  services(): ServiceStatus[] {
+    return (this.desired?.services ?? []).map((service) => {
+      const rollout = this.rollouts.get(service.name);
+      const canary = this.canaries.get(service.name)?.state;
+      const change = this.liveChanges.get(service.name);
+      return {
+        name: service.name,
+        namespace: service.namespace,
+        url: `http://${hostOf(service.name, service.namespace, this.options.domain)}`,
+        traffic: service.traffic,
+        minScale: service.autoscaling.minScale,
+        maxScale: service.autoscaling.maxScale,
+        ...(change ? { liveChange: change } : {}),
+        ...(canary ? { canary } : {}),
+        ...(rollout ? { rollout: { candidate: rollout.candidate, startedAt: rollout.startedAt } } : {}),
+      };
+    });
+  }
+
+  /** spec.traffic as it is now (the manifest's, or the live change's). */
+  trafficOf(service: string) {
+    return this.desired?.services.find((s) => s.name === service)?.traffic ?? [];
+  }
+
+  /** What a revision's replicas wrote (the last 1000 lines), and a way to follow. */
+  logsOf(revision: string) {
+    return this.revisions.get(revision)?.runtime.logs;
+  }
   start(): void {
     this.timers.push(
       setInterval(() => {
         const now = Date.now();
         for (const r of this.revisions.values()) r.autoscaler.collect(now);
       }, 1000),
+      // A rollout's steps land on time (they are a second or more apart).
+      setInterval(() => {
+        if (this.rollouts.size > 0) this.updateRoutes();
+      }, 100),
       setInterval(() => {
         const now = Date.now();
         for (const r of this.revisions.values()) void r.autoscaler.tick(now);
@@ -128,6 +282,12 @@ export class LocalServing {
       namespace: r.namespace,
       revision: r.record.name,
       routed: this.routed.has(r.record.name),
+      percent: (this.resolvedTargets.get(r.service) ?? [])
+        .filter((t) => t.revision === r.record.name)
+        .reduce((sum, t) => sum + t.percent, 0),
+      tags: (this.resolvedTargets.get(r.service) ?? []).flatMap((t) =>
+        t.revision === r.record.name && t.tag ? [t.tag] : [],
+      ),
       ready: r.runtime.readyCount,
       inFlight: r.runtime.inFlight,
       crashes: r.runtime.crashes,
@@ -143,7 +303,7 @@ export class LocalServing {
         ...this.options.envOverrides,
       };
     } catch (error) {
-      throw new Error(`Service/${service.name}: ${error instanceof Error ? error.message : error}`);
+      throw new InvalidManifestError(`Service/${service.name}: ${error instanceof Error ? error.message : error}`);
     }
   }
 
@@ -167,6 +327,7 @@ export class LocalServing {
         readinessPath: service.readinessPath,
         containerConcurrency: service.containerConcurrency,
         timeoutSeconds: service.timeoutSeconds,
+        ...(this.options.echoReplicaLogs ? { echoLogs: true } : {}),
       },
       freePort,
     );
@@ -177,14 +338,16 @@ export class LocalServing {
       Date.now(),
     );
     runtime.onDemand = () => void autoscaler.demand(Date.now());
-    this.revisions.set(record.name, {
+    const running: RunningRevision = {
       record,
+      released: false,
       service: service.name,
       namespace: service.namespace,
       targetConcurrency: service.autoscaling.targetValue,
       runtime,
       autoscaler,
-    });
+    };
+    this.revisions.set(record.name, running);
     this.options.log(`${record.name}: created, starting ${service.autoscaling.initialScale} replica(s)`);
     // Routed while it starts, so its min-scale holds; traffic moves only once it is Ready.
     this.routed.add(record.name);
@@ -194,6 +357,40 @@ export class LocalServing {
     const canary = desired.canaries.find((c) => c.service === service.name);
     const primary = this.primaries.get(service.name);
     if (canary && primary) this.startCanary(service.name, canary, primary, record.name);
+    else if (service.rolloutDurationMs > 0) this.startRollout(service.name, service.rolloutDurationMs, record.name);
+    running.released = true;
+  }
+
+  /** Knative's gradual rollout: 1 % at once, the rest in equal steps over the duration. */
+  private startRollout(service: string, durationMs: number, candidate: string): void {
+    const previous = this.latestShares.get(service);
+    const percent = previous?.reduce((sum, s) => sum + s.percent, 0) ?? 0;
+    if (!previous || percent <= 1) return; // nothing to move from: the first revision takes it all
+    const plan = planRollout(durationMs / 1000, percent);
+    this.rollouts.set(service, { candidate, previous, percent, plan, startedAt: Date.now() });
+    this.options.log(
+      `${service}: rolling out ${candidate} over ${durationMs / 1000} s, ${plan.stepSize} % every ${(plan.stepMs / 1000).toFixed(1)} s`,
+    );
+  }
+
+  /** The latest-revision target of a service while a rollout moves it: the previous revisions and the new one. */
+  private rolledOut(service: string, targets: ResolvedTarget[], now: number): ResolvedTarget[] {
+    const rollout = this.rollouts.get(service);
+    const latest = targets.find((t) => t.latest && !t.tag);
+    if (!latest) return targets;
+    let shares: RolloutShare[] = [{ revision: latest.revision, percent: latest.percent }];
+    if (rollout && rollout.candidate === latest.revision && rollout.percent === latest.percent) {
+      const share = candidatePercent(rollout.plan, rollout.percent, now - rollout.startedAt);
+      shares = rolloutSplit(rollout.previous, rollout.candidate, share);
+      if (share >= rollout.percent) {
+        this.rollouts.delete(service);
+        this.options.log(`${service}: ${rollout.candidate} rolled out`);
+      }
+    } else if (rollout) {
+      this.rollouts.delete(service); // the traffic it was moving changed
+    }
+    this.latestShares.set(service, shares);
+    return [...targets.filter((t) => t !== latest), ...shares.map((s) => ({ ...s, latest: true as const }))];
   }
 
   /** Flagger's way: the new revision gets traffic step by step while its checks pass. */
@@ -235,14 +432,16 @@ export class LocalServing {
     const routed = new Set<string>();
     for (const service of desired.services) {
       const own = [...this.revisions.values()].filter((r) => r.service === service.name);
-      const ready = own.filter((r) => r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0);
+      const ready = own.filter((r) => r.released && (r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0));
       const latest = ready.sort((a, b) => b.record.generation - a.record.generation)[0]?.record.name;
-      const resolved =
-        this.canaryTargets(service.name) ?? resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
+      const canary = this.canaryTargets(service.name);
+      const resolved = canary ?? resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
       if ("error" in resolved) {
         this.options.log(`${service.name}: ${resolved.error}`);
         continue;
       }
+      if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, Date.now());
+      this.resolvedTargets.set(service.name, resolved.targets);
       const main = [...resolved.targets].sort((a, b) => b.percent - a.percent)[0];
       if (main) this.primaries.set(service.name, main.revision);
       for (const [host, route] of routesByHost(

@@ -4,17 +4,18 @@
  */
 import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderKustomization } from "../desired/render.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
-import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
+import {
+  isCanary,
+  localOverlayWithout,
+  type ServingUnderTest,
+  startServingForTest,
+} from "../testing/serving-under-test.ts";
 
 let under: ServingUnderTest;
 // Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.
 // (With a Canary, traffic moves step by step: canary.test.ts.)
-const rendered = renderKustomization("knative/overlays/local")
-  .split(/^---\n/m)
-  .filter((doc) => !/^kind: Canary$/m.test(doc))
-  .join("---\n");
+const rendered = localOverlayWithout(isCanary);
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 const get = (host: string, path: string) =>
   requestWithHost(under.port, host, path, { agent }).then(

@@ -6,7 +6,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import { renderKustomization } from "../desired/render.ts";
 import { LocalServing } from "../serving-control/local-serving.ts";
+
+/** The local overlay as kustomize renders it, without the documents `drop` picks (e.g. the Canaries). */
+export function localOverlayWithout(drop: (doc: string) => boolean): string {
+  return renderKustomization("knative/overlays/local")
+    .split(/^---\n/m)
+    .filter((doc) => !drop(doc))
+    .join("---\n");
+}
+
+export const isCanary = (doc: string) => /^kind: Canary$/m.test(doc);
 
 export interface ServingUnderTest {
   serving: LocalServing;
@@ -15,7 +26,7 @@ export interface ServingUnderTest {
 }
 
 export async function startServingForTest(
-  options: { log?: (line: string) => void; start?: boolean } = {},
+  options: { log?: (line: string) => void; start?: boolean; logLevel?: string } = {},
 ): Promise<ServingUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), "local-serving-"));
   const secrets = new Map([
@@ -29,7 +40,7 @@ export async function startServingForTest(
     domain: "localhost",
     secrets,
     log: options.log ?? (() => {}),
-    envOverrides: { LOG_LEVEL: "warn" },
+    envOverrides: { LOG_LEVEL: options.logLevel ?? "warn" },
   });
   const port = await serving.ingress.listen(0);
   if (options.start) serving.start();

@@ -1,0 +1,108 @@
+/**
+ * The platform CLI's commands, parsed into the control API request each one
+ * makes (pure, so every spelling is tested without a platform running). The
+ * syntax follows `kn service update`: `rev=percent`, `@latest`, `rev=tag`.
+ */
+
+export const USAGE = `usage: npm run platform -- <command>
+  status                                   services, revisions, replicas, concurrency, routes
+  deploy <service>                         a new revision from the working tree (also: npm run deploy -- <service>)
+  traffic <service> <rev>=<percent> ...    set the split; @latest is the latest ready revision
+  tag <service> <rev>=<tag>                reach a revision on <tag>-<service>.<namespace>.<domain>
+  untag <service> <tag>                    remove a tag
+  scale <service> [min=<n>] [max=<n>]      min/max scale (a new revision, as kn service update makes)
+  reset <service>                          drop the changes above: the manifests alone again
+  logs <revision> [--tail <n>] [--follow]  what the revision's replicas wrote`;
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "status" }
+  | { kind: "logs"; revision: string; tail: number; follow: boolean }
+  | { kind: "request"; method: "POST" | "DELETE"; path: string; body?: unknown; done: string };
+
+/** The request a command line makes, or the reason it is wrong (with the usage). */
+export function parseCommand(args: string[]): Command | { error: string } {
+  const [name, subject, ...rest] = args;
+  const service = subject ? encodeURIComponent(subject) : "";
+  const needsSubject = (what: string) => ({ error: `${name} needs ${what}\n\n${USAGE}` });
+  switch (name) {
+    case "help":
+    case "--help":
+      return { kind: "help" };
+    case "status":
+      return { kind: "status" };
+    case "deploy":
+      if (!subject) return needsSubject("a service");
+      return { kind: "request", method: "POST", path: `/deploy/${service}`, done: "deployed" };
+    case "traffic": {
+      if (!subject || rest.length === 0) return needsSubject("a service and at least one <rev>=<percent>");
+      const traffic = [];
+      for (const pair of rest.flatMap((a) => a.split(","))) {
+        const match = /^(.+)=(\d+)$/.exec(pair);
+        if (!match) return { error: `"${pair}" is not <revision>=<percent> (e.g. redirect-00001=90 @latest=10)` };
+        const [, revision, percent] = match as unknown as [string, string, string];
+        traffic.push(
+          revision === "@latest"
+            ? { latestRevision: true, percent: Number(percent) }
+            : { revisionName: revision, percent: Number(percent) },
+        );
+      }
+      return {
+        kind: "request",
+        method: "POST",
+        path: `/services/${service}/traffic`,
+        body: { traffic },
+        done: "traffic set",
+      };
+    }
+    case "tag": {
+      const match = /^(.+)=(.+)$/.exec(rest[0] ?? "");
+      if (!subject || !match || rest.length > 1) return needsSubject("a service and one <revision>=<tag>");
+      const [, revision, tag] = match as unknown as [string, string, string];
+      return {
+        kind: "request",
+        method: "POST",
+        path: `/services/${service}/tags`,
+        body: { tag, revision },
+        done: `tagged ${tag}`,
+      };
+    }
+    case "untag":
+      if (!subject || rest.length !== 1) return needsSubject("a service and a tag");
+      return {
+        kind: "request",
+        method: "POST",
+        path: `/services/${service}/tags`,
+        body: { tag: rest[0] },
+        done: "untagged",
+      };
+    case "scale": {
+      if (!subject || rest.length === 0) return needsSubject("a service and min=<n>, max=<n> or both");
+      const body: { minScale?: number; maxScale?: number } = {};
+      for (const pair of rest) {
+        const match = /^(min|max)=(\d+)$/.exec(pair);
+        if (!match) return { error: `"${pair}" is not min=<n> or max=<n> (whole numbers, 0 or more)` };
+        body[match[1] === "min" ? "minScale" : "maxScale"] = Number(match[2]);
+      }
+      return { kind: "request", method: "POST", path: `/services/${service}/scale`, body, done: "scale set" };
+    }
+    case "reset":
+      if (!subject) return needsSubject("a service");
+      return {
+        kind: "request",
+        method: "DELETE",
+        path: `/services/${service}/live-changes`,
+        done: "reset to the manifests",
+      };
+    case "logs": {
+      if (!subject) return needsSubject("a revision, e.g. redirect-00001");
+      const follow = rest.includes("--follow") || rest.includes("-f");
+      const tailAt = rest.indexOf("--tail");
+      const tail = tailAt >= 0 ? Number(rest[tailAt + 1]) : 100;
+      if (!Number.isInteger(tail) || tail <= 0) return { error: "--tail needs a whole number of lines, 1 or more" };
+      return { kind: "logs", revision: subject, tail, follow };
+    }
+    default:
+      return { error: USAGE };
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Knative's gradual rollout (serving.knative.dev/rollout-duration) on the
+ * local Serving: the new revision gets 1 % once Ready, then the rest in equal
+ * steps over the duration, under steady load with no failed request.
+ * Real bundles, processes and ingress.
+ */
+import { Agent } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments, stringify } from "yaml";
+import { requestWithHost } from "../testing/http-with-host.ts";
+import {
+  isCanary,
+  localOverlayWithout,
+  type ServingUnderTest,
+  startServingForTest,
+} from "../testing/serving-under-test.ts";
+
+let under: ServingUnderTest;
+const events: string[] = [];
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+
+/** The local overlay without Canaries, the redirect rolled out over 4 s, its max-scale set to `maxScale`. */
+function manifests(maxScale: string): string {
+  // biome-ignore lint/suspicious/noExplicitAny: manifests edited as plain data
+  const docs: any[] = parseAllDocuments(localOverlayWithout(isCanary)).map((d) => d.toJS());
+  const redirect = docs.find((d) => d.kind === "Service" && d.metadata.name === "redirect");
+  redirect.metadata.annotations = { "serving.knative.dev/rollout-duration": "4s" };
+  redirect.spec.template.metadata.annotations["autoscaling.knative.dev/max-scale"] = maxScale;
+  return docs.map((d) => stringify(d)).join("---\n");
+}
+
+beforeAll(async () => {
+  under = await startServingForTest({ log: (line) => events.push(line), start: true });
+  await under.serving.apply(manifests("20"));
+}, 120_000);
+
+afterAll(async () => {
+  agent.destroy();
+  await under.close();
+});
+
+describe("a gradual rollout", () => {
+  it("starts the new revision at 1 % and moves the rest in steps, with no failed request", async () => {
+    let running = true;
+    const statuses: number[] = [];
+    const load = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (running) {
+          statuses.push(
+            await requestWithHost(under.port, "redirect.default.localhost", "/health/readiness", { agent }).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          );
+        }
+      }),
+    );
+    await under.serving.apply(manifests("21"));
+    const percents: number[] = [];
+    const share = () => under.serving.status().find((r) => r.revision === "redirect-00002")?.percent ?? 0;
+    const deadline = Date.now() + 15_000;
+    while (share() < 100 && Date.now() < deadline) {
+      percents.push(share());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    percents.push(share());
+    running = false;
+    await load;
+
+    expect(events).toContain("redirect: rolling out redirect-00002 over 4 s, 33 % every 1.0 s");
+    expect(percents[0]).toBe(1);
+    expect(new Set(percents)).toEqual(new Set([1, 34, 67, 100]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b)); // only ever forward
+    expect(percents.at(-1)).toBe(100);
+    expect(events).toContain("redirect: redirect-00002 rolled out");
+    expect(statuses.length).toBeGreaterThan(100);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+});
