@@ -6,7 +6,7 @@ const configSchema = baseConfigSchema.extend({
   ROLLUP_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
-await runFunction({
+void runFunction({
   configSchema,
   build: (context) => createAnalyticsApp(context, { rollupToken: context.config.ROLLUP_TOKEN }),
 });

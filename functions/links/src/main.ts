@@ -6,7 +6,7 @@ const configSchema = baseConfigSchema.extend({
   SHORT_URL_BASE: z.url({ message: "must be the URL short links are served from, e.g. https://sho.rt" }).optional(),
 });
 
-await runFunction({
+void runFunction({
   configSchema,
   build: (context) => createLinksApp(context, { shortUrlBase: context.config.SHORT_URL_BASE }),
 });

@@ -8,7 +8,7 @@ const configSchema = baseConfigSchema.extend({
   ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(false),
 });
 
-await runFunction({
+void runFunction({
   configSchema,
   // The hottest codes stay in process for 2 s; updates reach every replica sooner through pub/sub.
   nearCache: { maxEntries: 10_000, ttlMs: 2000 },

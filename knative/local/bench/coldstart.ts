@@ -2,7 +2,9 @@
  * npm run bench:coldstart — time from a request to a revision at zero to its
  * response, through the real request path (activator hold, replica process of
  * the revision's bundle, readiness probe). Repeats it, scaling back to zero
- * between runs, and ends with `p50 <n> ms`.
+ * between runs, alternating starts with and without the revision's V8 code
+ * cache, and ends with `p50 <n> ms` (with the cache: every start but a
+ * revision's first).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -43,23 +45,42 @@ try {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/liveness`;
 
-  log(`${RUNS} cold starts of ${SERVICE} (request to a revision at zero -> response)`);
-  const times: number[] = [];
-  for (let run = 1; run <= RUNS; run++) {
+  // Alternating: a start with the revision's V8 code cache (as every start after its first),
+  // and one without it (the cache deleted first, as at a revision's very first start).
+  log(`${RUNS} cold starts of ${SERVICE} each way (request to a revision at zero -> response)`);
+  const times = { cached: [] as number[], uncached: [] as number[] };
+  const coldStart = async (): Promise<number> => {
     const started = performance.now();
     const res = await fetch(url);
     const ms = performance.now() - started;
-    if (res.status !== 200) throw new Error(`run ${run}: status ${res.status}`);
-    times.push(ms);
-    log(`  run ${String(run).padStart(2)}: ${ms.toFixed(0)} ms`);
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
     await runtime.scaleTo(0);
+    return ms;
+  };
+  await coldStart(); // writes the cache
+  for (let run = 1; run <= RUNS; run++) {
+    times.cached.push(await coldStart());
+    await rm(`${entry.replace(/main\.cjs$/, "bundle.cjs")}.v8-cache`);
+    times.uncached.push(await coldStart());
+    log(
+      `  run ${String(run).padStart(2)}: ${times.cached.at(-1)?.toFixed(0)} ms with the code cache, ${times.uncached.at(-1)?.toFixed(0)} ms without`,
+    );
   }
   await runtime.stopAll();
   server.close();
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-  log(`min ${at(0).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms, max ${at(1).toFixed(0)} ms`);
-  log(`p50 ${at(0.5).toFixed(0)} ms`);
+  const quantile = (values: number[], q: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  };
+  for (const [name, values] of Object.entries(times)) {
+    log(
+      `${name.padEnd(8)} min ${quantile(values, 0).toFixed(0)} ms, p50 ${quantile(values, 0.5).toFixed(0)} ms, p90 ${quantile(values, 0.9).toFixed(0)} ms`,
+    );
+  }
+  log(
+    `ratio ${(quantile(times.cached, 0.5) / quantile(times.uncached, 0.5)).toFixed(2)} (p50 with the code cache / without)`,
+  );
+  log(`p50 ${quantile(times.cached, 0.5).toFixed(0)} ms`);
 } finally {
   await pg.stop();
   await rm(dir, { recursive: true, force: true });

@@ -86,7 +86,7 @@ describe("the console", () => {
     const line = section("redirect").locator('polyline[data-series="requests/s"]');
     expect(await line.count()).toBe(1);
     expect((await line.getAttribute("points"))?.split(" ").length).toBeGreaterThan(2);
-    expect(await section("redirect").locator("[data-chart] svg").count()).toBe(4);
+    expect(await section("redirect").locator("[data-chart] svg").count()).toBe(5);
   });
 
   it("changes the traffic split", async () => {
