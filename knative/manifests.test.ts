@@ -2,8 +2,7 @@
  * The Knative manifests as kustomize renders them (real `kubectl kustomize`,
  * the same code kustomize-controller runs), checked against Knative's rules
  * for annotations, concurrency and timeouts, the function folders and their func.yaml.
- * Schema validation against the CRDs (kubeconform) needs schema files this
- * machine cannot download; it belongs to the cluster workflow.
+ * Validation against the CRDs' schemas (kubeconform) is manifests.schema.test.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

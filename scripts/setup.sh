@@ -61,6 +61,26 @@ else
   missing+=("kubectl: the manifest tests render knative/overlays with kubectl kustomize (https://kubernetes.io/docs/tasks/tools/)")
 fi
 
+# kubeconform checks the rendered manifests against the real schemas of Knative's and Flagger's
+# CRDs, which come from their Go modules (pinned in knative/validation/versions.json), offline.
+if command -v go >/dev/null 2>&1; then
+  kubeconform_version=$(node -p 'require("./knative/validation/versions.json").kubeconform')
+  gobin="$(go env GOPATH)/bin"
+  if [ -x "$gobin/kubeconform" ]; then
+    say "kubeconform found: $gobin/kubeconform"
+  else
+    say "installing kubeconform $kubeconform_version (go install)"
+    go install "github.com/yannh/kubeconform/cmd/kubeconform@$kubeconform_version"
+    installed+=("kubeconform $kubeconform_version (go install)")
+  fi
+  modules=$(node -p 'Object.keys(require("./knative/validation/versions.json").crdModules).join(" ")')
+  say "downloading the CRDs' Go modules: $(echo $modules)"
+  # shellcheck disable=SC2086
+  (cd /tmp && go mod download $modules)
+else
+  missing+=("Go (https://go.dev/dl/): npm run setup installs kubeconform with go install and the CRD schemas with go mod download")
+fi
+
 echo
 say "done."
 for item in "${installed[@]}"; do say "  installed: $item"; done
