@@ -7,6 +7,7 @@
 import { serve } from "@hono/node-server";
 import { eventually } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments, stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
 import { createControlApp } from "../control/control-app.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
@@ -103,6 +104,16 @@ describe("changing a running Service", () => {
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
   });
 
+  it("refuses a split naming a revision that does not exist, as Knative's route does", async () => {
+    const res = await send("POST", "/services/redirect/traffic", {
+      traffic: [{ revisionName: "redirect-00009", percent: 100 }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('Service/redirect: Revision "redirect-00009" referenced in traffic not found.');
+    const status = await send("GET", "/status");
+    expect(status.body.routes["redirect.default.localhost"]).toEqual({ "redirect-00001": 50, "redirect-00002": 50 });
+  });
+
   it("answers 404 for a Service the manifests do not have", async () => {
     const res = await send("POST", "/services/nope/traffic", { traffic: [{ latestRevision: true, percent: 100 }] });
     expect(res.status).toBe(404);
@@ -162,5 +173,16 @@ describe("changing a running Service", () => {
     expect(res.body.liveChange).toBeUndefined();
     const status = await send("GET", "/status");
     expect(status.body.routes["redirect.default.localhost"]).toEqual({ "redirect-00002": 100 });
+  });
+
+  it("keeps serving what it served when the manifests name a revision that does not exist", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: manifests edited as plain data
+    const docs: any[] = parseAllDocuments(v2).map((d) => d.toJS());
+    const redirect = docs.find((d) => d.kind === "Service" && d.metadata.name === "redirect");
+    redirect.spec.traffic = [{ revisionName: "redirect-00009", percent: 100 }];
+    await under.serving.apply(docs.map((d) => stringify(d)).join("---\n"));
+    const status = await send("GET", "/status");
+    expect(status.body.routes["redirect.default.localhost"]).toEqual({ "redirect-00002": 100 });
+    expect((await requestWithHost(under.port, "redirect.default.localhost", "/health/readiness")).status).toBe(200);
   });
 });

@@ -174,6 +174,12 @@ export class LocalServing {
     if (change.traffic && this.canaries.get(service)?.state.phase === "Progressing") {
       throw new ConflictError(`a canary analysis is moving the traffic of ${service}: wait for it to end`);
     }
+    const missing = change.traffic?.find((t) => t.revisionName && !this.revisions.has(t.revisionName));
+    if (missing) {
+      throw new InvalidManifestError(
+        `Service/${service}: Revision "${missing.revisionName}" referenced in traffic not found.`,
+      );
+    }
     const before = this.liveChanges.get(service);
     this.liveChanges.set(service, { ...before, ...change });
     try {
@@ -437,7 +443,14 @@ export class LocalServing {
       const canary = this.canaryTargets(service.name);
       const resolved = canary ?? resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
       if ("error" in resolved) {
+        // As Knative's Route does: it reports the problem and keeps serving what it served.
         this.options.log(`${service.name}: ${resolved.error}`);
+        for (const [host, split] of this.ingress.currentRoutes) {
+          if ([...split.keys()].every((r) => this.revisions.get(r)?.service === service.name)) {
+            routes.set(host, split);
+            for (const revision of split.keys()) routed.add(revision);
+          }
+        }
         continue;
       }
       if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, Date.now());
