@@ -36,7 +36,7 @@ describe("knativeMetricsText", () => {
 });
 
 describe("requestMetricsText", () => {
-  it("counts answers by code class and keeps a cumulative latency histogram", () => {
+  it("counts answers by code class and tag, and keeps a cumulative latency histogram", () => {
     const latency = new LatencyHistogram();
     for (const seconds of [0.002, 0.02, 0.3, 20]) latency.observe(seconds);
     const text = requestMetricsText([
@@ -44,14 +44,27 @@ describe("requestMetricsText", () => {
         service: "links",
         namespace: "default",
         revision: "links-00001",
+        tag: "",
         byClass: new Map([
           ["2xx", 3],
           ["5xx", 1],
         ]),
         latency,
       },
+      {
+        service: "links",
+        namespace: "default",
+        revision: "links-00001",
+        tag: "previous",
+        byClass: new Map([["2xx", 7]]),
+        latency: new LatencyHistogram(),
+      },
     ]);
-    const labels = 'kn_service_name="links",kn_revision_name="links-00001",k8s_namespace_name="default"';
+    const revision = 'kn_service_name="links",kn_revision_name="links-00001",k8s_namespace_name="default"';
+    const labels = `${revision},kn_route_tag=""`;
+    expect(text).toContain(
+      `kn_revision_requests_total{${revision},kn_route_tag="previous",response_code_class="2xx"} 7`,
+    );
     expect(text).toContain(`kn_revision_requests_total{${labels},response_code_class="2xx"} 3`);
     expect(text).toContain(`kn_revision_requests_total{${labels},response_code_class="5xx"} 1`);
     expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="0.005"} 1`);

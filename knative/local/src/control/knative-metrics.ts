@@ -3,7 +3,7 @@
  * Prometheus shows them: dots become underscores), so dashboards and alerts
  * written for the cluster read the local platform too. The one list of them.
  */
-import { LATENCY_BUCKETS, type LatencyHistogram } from "../replicas/revision-runtime.ts";
+import { LATENCY_BUCKETS, type RequestTotals } from "../replicas/revision-runtime.ts";
 import type { RevisionStatus } from "../serving-control/local-serving.ts";
 
 export const KNATIVE_METRICS = {
@@ -49,12 +49,12 @@ export const REQUEST_METRICS = {
   duration: { name: "kn_revision_request_duration_seconds", help: "Time from arrival at the ingress to the response" },
 } as const;
 
-export interface RevisionRequestTotals {
+export interface RevisionRequestTotals extends RequestTotals {
   service: string;
   namespace: string;
   revision: string;
-  byClass: Map<string, number>;
-  latency: LatencyHistogram;
+  /** The traffic tag whose host the requests came by; "" for the main host. */
+  tag: string;
 }
 
 /** Prometheus text of each revision's request counts and latency histogram. */
@@ -62,7 +62,7 @@ export function requestMetricsText(revisions: RevisionRequestTotals[]): string {
   const { count, duration } = REQUEST_METRICS;
   const lines = [`# HELP ${count.name} ${count.help}`, `# TYPE ${count.name} counter`];
   const labelsOf = (r: RevisionRequestTotals) =>
-    `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}"`;
+    `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}",kn_route_tag="${r.tag}"`;
   for (const r of revisions) {
     for (const [codeClass, n] of r.byClass)
       lines.push(`${count.name}{${labelsOf(r)},response_code_class="${codeClass}"} ${n}`);

@@ -1,13 +1,14 @@
 /** Samples the running revisions into the history every second, for the console's charts. */
+import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
 import type { LocalServing } from "../serving-control/local-serving.ts";
 import type { History, Sample } from "./history.ts";
 
 export function sampleOf(serving: LocalServing, at: number): Sample {
-  const totals = new Map(serving.requestTotals().map((t) => [t.revision, t]));
+  const totals = serving.requestTotals();
   return {
     at,
     revisions: serving.status().map((r) => {
-      const total = totals.get(r.revision);
+      const own = totals.filter((t) => t.revision === r.revision);
       return {
         service: r.service,
         revision: r.revision,
@@ -15,9 +16,10 @@ export function sampleOf(serving: LocalServing, at: number): Sample {
         desired: r.desired,
         concurrency: r.inFlight,
         percent: r.percent,
-        requests: total?.latency.count ?? 0,
-        errors: total?.byClass.get("5xx") ?? 0,
-        buckets: [...(total?.latency.buckets ?? [])],
+        // Every tag's requests: the console shows a revision's whole load.
+        requests: sum(own.map((t) => t.latency.count)),
+        errors: sum(own.map((t) => t.byClass.get("5xx") ?? 0)),
+        buckets: LATENCY_BUCKETS.map((_, i) => sum(own.map((t) => t.latency.buckets[i] ?? 0))),
       };
     }),
   };
@@ -29,3 +31,5 @@ export function startSampling(serving: LocalServing, history: History, intervalM
   const timer = setInterval(() => history.record(sampleOf(serving, Date.now())), intervalMs);
   return () => clearInterval(timer);
 }
+
+const sum = (values: number[]) => values.reduce((total, v) => total + v, 0);

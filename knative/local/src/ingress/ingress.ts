@@ -9,11 +9,13 @@ import type { AddressInfo } from "node:net";
 import { pickRevision } from "../routing/traffic.ts";
 
 export interface RevisionHandler {
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** `tag` is the traffic tag whose host the request came by; "" for the main host. */
+  handle(req: IncomingMessage, res: ServerResponse, tag: string): Promise<void>;
 }
 
 export class Ingress {
   private routes = new Map<string, Map<string, number>>();
+  private tags = new Map<string, string>();
   private server: Server | undefined;
 
   constructor(
@@ -21,9 +23,15 @@ export class Ingress {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** Host (without port) -> percent per revision. Replaces every route at once. */
-  setRoutes(routes: Map<string, Map<string, number>>): void {
+  /** Host (without port) -> percent per revision, and the tag of each tag host. Replaces every route at once. */
+  setRoutes(routes: Map<string, Map<string, number>>, tags: Map<string, string> = new Map()): void {
     this.routes = routes;
+    this.tags = tags;
+  }
+
+  /** The tag whose host this is, if it is a tag host. */
+  tagOf(host: string): string | undefined {
+    return this.tags.get(host);
   }
 
   /** Host -> percent per revision, as applied now. */
@@ -40,7 +48,7 @@ export class Ingress {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`no route for host ${host || "(none)"}`);
       return;
     }
-    await target.handle(req, res);
+    await target.handle(req, res, this.tags.get(host) ?? "");
   }
 
   listen(port: number, hostname = "127.0.0.1"): Promise<number> {

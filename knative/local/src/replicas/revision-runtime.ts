@@ -43,8 +43,8 @@ export class RevisionRuntime {
   private nextId = 1;
   /** Replicas that crashed and were replaced. */
   crashes = 0;
-  /** Every answer since the revision started, for /metrics: count by status class, latency buckets. */
-  readonly totals = { byClass: new Map<string, number>(), latency: new LatencyHistogram() };
+  /** Every answer since the revision started, by the tag it came by ("" for the main host), for /metrics. */
+  readonly totals = new Map<string, RequestTotals>();
   /** Answers since the last takeRequestStats(): what a canary analysis judges. */
   private answered = { total: 0, errors: 0, durationsMs: [] as number[] };
   /** What the replicas wrote, each line prefixed with its replica. */
@@ -92,13 +92,18 @@ export class RevisionRuntime {
     return { concurrency: concurrency + this.waiting.length, requests };
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, tag = ""): Promise<void> {
     const started = Date.now();
     const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000);
     const seconds = (Date.now() - started) / 1000;
     const statusClass = `${Math.floor(status / 100)}xx`;
-    this.totals.byClass.set(statusClass, (this.totals.byClass.get(statusClass) ?? 0) + 1);
-    this.totals.latency.observe(seconds);
+    let totals = this.totals.get(tag);
+    if (!totals) {
+      totals = { byClass: new Map(), latency: new LatencyHistogram() };
+      this.totals.set(tag, totals);
+    }
+    totals.byClass.set(statusClass, (totals.byClass.get(statusClass) ?? 0) + 1);
+    totals.latency.observe(seconds);
     this.answered.total++;
     if (status >= 500) this.answered.errors++;
     if (this.answered.durationsMs.length < 100_000) this.answered.durationsMs.push(Date.now() - started);
@@ -217,6 +222,12 @@ function rank(replica: Replica): number {
 function answer(res: ServerResponse, status: number, body: string): number {
   if (!res.headersSent) res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
   return status;
+}
+
+/** Answers counted by status class ("2xx", ...) and their latency. */
+export interface RequestTotals {
+  byClass: Map<string, number>;
+  latency: LatencyHistogram;
 }
 
 /** Seconds; Knative's request latency buckets. */

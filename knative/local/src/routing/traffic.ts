@@ -105,11 +105,12 @@ export function routesByHost(
   namespace: string,
   domain: string,
   targets: ResolvedTarget[],
-): Map<string, { split: Map<string, number> }> {
-  const routes = new Map<string, { split: Map<string, number> }>();
+): Map<string, { split: Map<string, number>; tag?: string }> {
+  const routes = new Map<string, { split: Map<string, number>; tag?: string }>();
   routes.set(hostOf(service, namespace, domain), { split: mainSplit(targets) });
   for (const t of targets) {
-    if (t.tag) routes.set(hostOf(service, namespace, domain, t.tag), { split: new Map([[t.revision, 100]]) });
+    if (t.tag)
+      routes.set(hostOf(service, namespace, domain, t.tag), { split: new Map([[t.revision, 100]]), tag: t.tag });
   }
   return routes;
 }

@@ -126,6 +126,11 @@ describe("changing a running Service", () => {
     expect(await runCli(["tag", "redirect", "redirect-00001=previous"], io)).toBe(0);
     expect(out).toContain("redirect: tagged previous; now redirect-00001 50% (previous), redirect-00002 50%");
     expect(await revisionsServing("previous-redirect.default.localhost", 5)).toEqual(new Map([["redirect-00001", 5]]));
+    // The platform's metrics count those requests under the tag they came by.
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /kn_revision_requests_total\{[^}]*kn_revision_name="redirect-00001"[^}]*kn_route_tag="previous",response_code_class="2xx"\} 5/,
+    );
     out = "";
     expect(await runCli(["untag", "redirect", "previous"], io)).toBe(0);
     expect((await requestWithHost(under.port, "previous-redirect.default.localhost", "/metrics")).status).toBe(404);

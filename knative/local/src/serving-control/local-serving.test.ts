@@ -57,8 +57,9 @@ describe("the local Knative Serving", () => {
     const labels = 'kn_service_name="redirect",kn_revision_name="redirect-00001",k8s_namespace_name="default"';
     expect(metrics).toContain(`kn_revision_pods_count{${labels}} 1`);
     // The earlier tests sent the redirect 404s (unknown codes) through the ingress.
-    expect(metrics).toMatch(new RegExp(`kn_revision_requests_total\\{${labels},response_code_class="4xx"\\} [1-9]`));
-    expect(metrics).toMatch(new RegExp(`kn_revision_request_duration_seconds_count\\{${labels}\\} [1-9]`));
+    const main = `${labels},kn_route_tag=""`;
+    expect(metrics).toMatch(new RegExp(`kn_revision_requests_total\\{${main},response_code_class="4xx"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`kn_revision_request_duration_seconds_count\\{${main}\\} [1-9]`));
   });
 
   it("makes no revision when nothing changed, and a new one when the template did", async () => {

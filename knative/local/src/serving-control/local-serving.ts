@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { RevisionAutoscaler, type ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
 import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
+import type { RevisionRequestTotals } from "../control/knative-metrics.ts";
 import {
   type DesiredCanary,
   type DesiredService,
@@ -271,14 +272,17 @@ export class LocalServing {
     await this.ingress.close();
   }
 
-  /** Each revision's answers since it started, for /metrics. */
-  requestTotals() {
-    return [...this.revisions.values()].map((r) => ({
-      service: r.service,
-      namespace: r.namespace,
-      revision: r.record.name,
-      ...r.runtime.totals,
-    }));
+  /** Each revision's answers since it started, by tag, for /metrics. */
+  requestTotals(): RevisionRequestTotals[] {
+    return [...this.revisions.values()].flatMap((r) =>
+      [...r.runtime.totals].map(([tag, totals]) => ({
+        service: r.service,
+        namespace: r.namespace,
+        revision: r.record.name,
+        tag,
+        ...totals,
+      })),
+    );
   }
 
   /** Revisions by service, for status pages and tests. */
@@ -435,6 +439,7 @@ export class LocalServing {
     const desired = this.desired;
     if (!desired) return;
     const routes = new Map<string, Map<string, number>>();
+    const tags = new Map<string, string>();
     const routed = new Set<string>();
     for (const service of desired.services) {
       const own = [...this.revisions.values()].filter((r) => r.service === service.name);
@@ -448,6 +453,8 @@ export class LocalServing {
         for (const [host, split] of this.ingress.currentRoutes) {
           if ([...split.keys()].every((r) => this.revisions.get(r)?.service === service.name)) {
             routes.set(host, split);
+            const tag = this.ingress.tagOf(host);
+            if (tag) tags.set(host, tag);
             for (const revision of split.keys()) routed.add(revision);
           }
         }
@@ -464,6 +471,7 @@ export class LocalServing {
         resolved.targets,
       )) {
         routes.set(host, route.split);
+        if (route.tag) tags.set(host, route.tag);
         for (const revision of route.split.keys()) routed.add(revision);
       }
       for (const [domain, target] of desired.domainMappings) {
@@ -472,7 +480,7 @@ export class LocalServing {
       }
     }
     this.routed = routed;
-    this.ingress.setRoutes(routes);
+    this.ingress.setRoutes(routes, tags);
   }
 }
 
