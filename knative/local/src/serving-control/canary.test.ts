@@ -3,18 +3,16 @@
  * cluster: a revision that fails requests is rolled back, a healthy one is
  * promoted. Real bundles, processes and ingress; analysis every second.
  */
-import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { renderKustomization } from "../desired/render.ts";
-import { requestWithHost } from "../testing/http-with-host.ts";
 import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
+import { steadyLoad } from "../testing/steady-load.ts";
 import type { LocalServing } from "./local-serving.ts";
 
 let under: ServingUnderTest;
 let serving: LocalServing;
 const events: string[] = [];
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests edited as plain data
 type Doc = any;
@@ -30,22 +28,12 @@ function manifests(edit: (redirect: Doc) => void): string {
   return docs.map((d) => stringify(d)).join("---\n");
 }
 
-const get = (host: string, path: string) =>
-  requestWithHost(under.port, host, path, { agent }).then(
-    (r) => r.status,
-    () => 0,
-  );
-
-/** Steady requests to the redirect while `until` is false, for at most `ms`. */
+/** Steady requests to the redirect until `until()` holds, for at most `ms`. */
 async function underLoad(until: () => boolean, ms: number): Promise<number[]> {
-  const statuses: number[] = [];
+  const load = steadyLoad(under.port, "redirect.default.localhost", "/no-such-code");
   const deadline = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: 3 }, async () => {
-      while (!until() && Date.now() < deadline) statuses.push(await get("redirect.default.localhost", "/no-such-code"));
-    }),
-  );
-  return statuses;
+  while (!until() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return load.stop();
 }
 
 beforeAll(async () => {
@@ -55,7 +43,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  agent.destroy();
   await under.close();
 });
 

@@ -4,20 +4,18 @@
  * steps over the duration, under steady load with no failed request.
  * Real bundles, processes and ingress.
  */
-import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
-import { requestWithHost } from "../testing/http-with-host.ts";
 import {
   isCanary,
   localOverlayWithout,
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/serving-under-test.ts";
+import { steadyLoad } from "../testing/steady-load.ts";
 
 let under: ServingUnderTest;
 const events: string[] = [];
-const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 /** The local overlay without Canaries, the redirect rolled out over 4 s, its max-scale set to `maxScale`. */
 function manifests(maxScale: string): string {
@@ -35,26 +33,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  agent.destroy();
   await under.close();
 });
 
 describe("a gradual rollout", () => {
   it("starts the new revision at 1 % and moves the rest in steps, with no failed request", async () => {
-    let running = true;
-    const statuses: number[] = [];
-    const load = Promise.all(
-      Array.from({ length: 3 }, async () => {
-        while (running) {
-          statuses.push(
-            await requestWithHost(under.port, "redirect.default.localhost", "/health/readiness", { agent }).then(
-              (r) => r.status,
-              () => 0,
-            ),
-          );
-        }
-      }),
-    );
+    const load = steadyLoad(under.port, "redirect.default.localhost", "/health/readiness");
     await under.serving.apply(manifests("21"));
     const percents: number[] = [];
     const share = () => under.serving.status().find((r) => r.revision === "redirect-00002")?.percent ?? 0;
@@ -64,8 +48,7 @@ describe("a gradual rollout", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     percents.push(share());
-    running = false;
-    await load;
+    const statuses = await load.stop();
 
     expect(events).toContain("redirect: rolling out redirect-00002 over 4 s, 33 % every 1.0 s");
     expect(percents[0]).toBe(1);

@@ -2,26 +2,19 @@
  * Zero downtime (F5): a new revision of redirect rolled out while requests
  * keep coming; not one may fail. Real bundles, processes and ingress.
  */
-import { Agent } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestWithHost } from "../testing/http-with-host.ts";
 import {
   isCanary,
   localOverlayWithout,
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/serving-under-test.ts";
+import { steadyLoad } from "../testing/steady-load.ts";
 
 let under: ServingUnderTest;
 // Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.
-// (With a Canary, traffic moves step by step: canary.test.ts.)
+// (With a Canary, traffic moves step by step: canary.test.ts; over a duration: gradual-rollout.test.ts.)
 const rendered = localOverlayWithout(isCanary);
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-const get = (host: string, path: string) =>
-  requestWithHost(under.port, host, path, { agent }).then(
-    (r) => r.status,
-    () => 0,
-  );
 
 beforeAll(async () => {
   under = await startServingForTest({ start: true });
@@ -29,24 +22,18 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  agent.destroy();
   await under.close();
 });
 
 describe("a rollout under steady load", () => {
   it("moves traffic to the new revision without one failed request", async () => {
-    let running = true;
-    const statuses: number[] = [];
-    const workers = Array.from({ length: 4 }, async () => {
-      while (running) statuses.push(await get("redirect.default.localhost", "/health/readiness"));
-    });
+    const load = steadyLoad(under.port, "redirect.default.localhost", "/health/readiness", 4);
     await new Promise((r) => setTimeout(r, 500));
     await under.serving.apply(
       rendered.replace('autoscaling.knative.dev/max-scale: "20"', 'autoscaling.knative.dev/max-scale: "21"'),
     );
     await new Promise((r) => setTimeout(r, 1000));
-    running = false;
-    await Promise.all(workers);
+    const statuses = await load.stop();
 
     const redirects = under.serving.status().filter((s) => s.service === "redirect");
     expect(redirects.map((r) => [r.revision, r.routed])).toEqual([
