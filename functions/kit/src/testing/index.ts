@@ -12,7 +12,8 @@ import { inject } from "vitest";
 import { type BaseConfig, baseConfigSchema, loadConfig } from "../config.ts";
 import { type ContextOptions, createFunctionContext, type FunctionContext } from "../runtime.ts";
 
-export async function freshDatabase(): Promise<string> {
+/** A new database on the test run's PostgreSQL, with every migration applied unless `migrated: false`. */
+export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<string> {
   const adminUrl = inject("postgresAdminUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -22,7 +23,7 @@ export async function freshDatabase(): Promise<string> {
     await admin.end();
   }
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
-  await runMigrations(url);
+  if (options.migrated ?? true) await runMigrations(url);
   return url;
 }
 
