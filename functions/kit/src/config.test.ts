@@ -33,6 +33,11 @@ describe("loadConfig", () => {
     ["empty PORT as unset", { PORT: "" }, { PORT: 8080 }],
     ["empty K_SERVICE as unset", { K_SERVICE: "" }, { K_SERVICE: "function" }],
     ["rediss:// REDIS_URL", { REDIS_URL: "rediss://cache:6380" }, { REDIS_URL: "rediss://cache:6380" }],
+    [
+      "Sentinel REDIS_URL",
+      { REDIS_URL: "redis-sentinel://s1:26379,s2:26379/cache" },
+      { REDIS_URL: "redis-sentinel://s1:26379,s2:26379/cache" },
+    ],
     ["ACCESS_LOG false", { ACCESS_LOG: "false" }, { ACCESS_LOG: false }],
     ["ACCESS_LOG true", { ACCESS_LOG: "true" }, { ACCESS_LOG: true }],
     ["postgresql:// scheme", { DATABASE_URL: "postgresql://h/db" }, { DATABASE_URL: "postgresql://h/db" }],
@@ -54,6 +59,11 @@ describe("loadConfig", () => {
     ["PORT abc", { DATABASE_URL: DB, PORT: "abc" }, "PORT:"],
     ["PORT 70000", { DATABASE_URL: DB, PORT: "70000" }, "PORT:"],
     ["REDIS_URL without redis://", { DATABASE_URL: DB, REDIS_URL: "localhost:6379" }, "REDIS_URL: must start with"],
+    [
+      "a Sentinel REDIS_URL without the primary's name",
+      { DATABASE_URL: DB, REDIS_URL: "redis-sentinel://s1:26379" },
+      "REDIS_URL: a Sentinel URL is redis-sentinel://host:port,host:port/<primary name>",
+    ],
     ["ACCESS_LOG maybe", { DATABASE_URL: DB, ACCESS_LOG: "maybe" }, "ACCESS_LOG: must be true or false"],
   ])("refuses %s, naming the variable", (_name, env, expected) => {
     const problems = problemsOf(env);

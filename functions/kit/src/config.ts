@@ -14,7 +14,11 @@ export const baseConfigSchema = z.object({
   /** Unset: the cache is off and every read goes to the database. */
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .regex(/^(rediss?|redis-sentinel):\/\//, "must start with redis://, rediss:// or redis-sentinel://")
+    .refine(
+      (url) => !url.startsWith("redis-sentinel://") || /^redis-sentinel:\/\/[^/]+\/[^/]+(\/\d+)?$/.test(url),
+      "a Sentinel URL is redis-sentinel://host:port,host:port/<primary name>[/<db>]",
+    )
     .optional(),
   /** One log line per request; errors are logged either way. */
   ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(true),

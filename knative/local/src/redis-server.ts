@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
+import { join } from "node:path";
 import { freePort } from "./free-port.ts";
 
 export interface RunningRedis {
@@ -21,12 +22,15 @@ export function redisServerPath(): string | undefined {
  * file there between runs; without it, nothing is written to disk.
  */
 export async function startRedisServer(
-  options: { port?: number; dataDir?: string; extraArgs?: string[] } = {},
+  options: { port?: number; dataDir?: string; extraArgs?: string[]; configFile?: string } = {},
 ): Promise<RunningRedis> {
   const binary = redisServerPath();
   if (!binary) throw new Error("redis-server is not installed (Debian: apt-get install redis-server)");
   const port = options.port ?? (await freePort());
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--protected-mode", "no", "--save", ""];
+  const args = [
+    ...(options.configFile ? [options.configFile] : []),
+    ...["--port", String(port), "--bind", "127.0.0.1", "--protected-mode", "no", "--save", ""],
+  ];
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     args.push("--dir", options.dataDir, "--appendonly", "yes");
@@ -50,6 +54,38 @@ export async function startRedisServer(
       await exited;
     },
   };
+}
+
+/**
+ * A redis-server in Sentinel mode watching the primary at `primaryPort` as
+ * `name`; it decides a failover with `quorum` Sentinels after 1 s without an
+ * answer (tests and labs want it fast; the default is 30 s).
+ */
+export async function startRedisSentinel(options: {
+  primaryPort: number;
+  name: string;
+  quorum: number;
+  dir: string;
+}): Promise<RunningRedis> {
+  mkdirSync(options.dir, { recursive: true });
+  const port = await freePort();
+  const config = join(options.dir, `sentinel-${port}.conf`);
+  // Sentinel rewrites its own configuration file as it learns the topology.
+  writeFileSync(
+    config,
+    [
+      `port ${port}`,
+      "bind 127.0.0.1",
+      "protected-mode no",
+      `dir ${options.dir}`,
+      `sentinel monitor ${options.name} 127.0.0.1 ${options.primaryPort} ${options.quorum}`,
+      `sentinel down-after-milliseconds ${options.name} 1000`,
+      `sentinel failover-timeout ${options.name} 5000`,
+      `sentinel parallel-syncs ${options.name} 1`,
+      "",
+    ].join("\n"),
+  );
+  return startRedisServer({ port, configFile: config, extraArgs: ["--sentinel"] });
 }
 
 async function waitForPort(port: number, timeoutMs: number, exited: Promise<void>): Promise<void> {
