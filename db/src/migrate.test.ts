@@ -23,7 +23,13 @@ describe("migrations", () => {
     const [a, b] = await Promise.all([runMigrations(url), runMigrations(url)]);
     const applied = [...a.applied, ...b.applied];
     expect(applied).toEqual(journalTags());
-    expect(journalTags()).toEqual(["0000_initial", "0001_citus_distribution", "0002_link_foreign_keys"]);
+    expect(journalTags()).toEqual([
+      "0000_initial",
+      "0001_citus_distribution",
+      "0002_link_foreign_keys",
+      "0003_clicks_country_expand",
+      "0004_clicks_country_contract",
+    ]);
     expect((await runMigrations(url)).applied).toEqual([]);
   });
 

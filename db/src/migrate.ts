@@ -18,14 +18,18 @@ export interface MigrationResult {
  * lock so that concurrent runners (several replicas, a Job and a developer)
  * apply each migration once.
  */
-export async function runMigrations(databaseUrl: string): Promise<MigrationResult> {
+export async function runMigrations(
+  databaseUrl: string,
+  /** Another folder of migrations (tests that stop at a given one). */
+  folder = migrationsFolder,
+): Promise<MigrationResult> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     const before = await appliedCount(sql);
-    await migrate(drizzle(sql), { migrationsFolder });
+    await migrate(drizzle(sql), { migrationsFolder: folder });
     const after = await appliedCount(sql);
-    return { applied: journalTags().slice(before, after) };
+    return { applied: journalTags(folder).slice(before, after) };
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -40,8 +44,8 @@ async function appliedCount(sql: postgres.Sql): Promise<number> {
 }
 
 /** Migration names in the order drizzle-kit generated them. */
-export function journalTags(): string[] {
-  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, "utf8")) as {
+export function journalTags(folder = migrationsFolder): string[] {
+  const journal = JSON.parse(readFileSync(`${folder}/meta/_journal.json`, "utf8")) as {
     entries: { tag: string }[];
   };
   return journal.entries.map((e) => e.tag);

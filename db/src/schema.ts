@@ -87,6 +87,8 @@ export const clicks = pgTable(
     clickedAt: timestamptz("clicked_at").notNull(),
     referrer: text("referrer"),
     userAgent: text("user_agent"),
+    /** ISO 3166 alpha-2 from the edge's geo header; ZZ when unknown (added by expand/contract: 0003, 0004). */
+    country: text("country").notNull().default("ZZ"),
   },
   (t) => [
     primaryKey({ name: "clicks_pkey", columns: [t.tenantId, t.id] }),

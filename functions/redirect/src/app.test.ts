@@ -3,7 +3,7 @@ import { createApiKey, createTenant, routeCacheKey } from "@platform/db";
 import { type BaseConfig, FeatureFlags, type FunctionContext, serveFunction } from "@platform/kit";
 import { createTestContext, eventually, freshDatabase, freshRedisUrl, waitForRedis } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedirectApp, redirectFlagDefaults } from "./app.ts";
+import { countryCode, createRedirectApp, redirectFlagDefaults } from "./app.ts";
 
 let linksContext: FunctionContext<BaseConfig>;
 let redirectContext: FunctionContext<BaseConfig>;
@@ -132,7 +132,7 @@ describe("clicks", () => {
     for (let i = 0; i < 25; i++) {
       const res = await fetch(`${running.url}/${link.code}`, {
         redirect: "manual",
-        headers: { referer: "https://ref.example/" },
+        headers: { referer: "https://ref.example/", "cf-ipcountry": "DE" },
       });
       expect(res.status).toBe(302);
     }
@@ -141,8 +141,9 @@ describe("clicks", () => {
 
     await running.shutdown();
     expect(await clickCount(link.id)).toBe(25);
-    const [row] = await linksContext.database.sql`select referrer from clicks where link_id = ${link.id} limit 1`;
-    expect(row?.referrer).toBe("https://ref.example/");
+    const [row] = await linksContext.database
+      .sql`select referrer, country from clicks where link_id = ${link.id} limit 1`;
+    expect(row).toEqual({ referrer: "https://ref.example/", country: "DE" });
   });
 
   it("of a link deleted meanwhile are dropped without failing the batch", async () => {
@@ -174,5 +175,17 @@ describe("clicks", () => {
     await redirect.request(`/${link.code}`);
     await redirect.clicks.flush();
     expect(await clickCount(link.id)).toBe(1);
+  });
+});
+
+describe("countryCode", () => {
+  it.each([
+    ["DE", "DE"],
+    [undefined, "ZZ"],
+    ["de", "ZZ"],
+    ["DEU", "ZZ"],
+    ["XX'); drop table clicks; --", "ZZ"],
+  ])("%s -> %s", (header, code) => {
+    expect(countryCode(header)).toBe(code);
   });
 });

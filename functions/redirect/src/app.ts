@@ -15,6 +15,8 @@ export const redirectFlagDefaults = { "redirect.recordClicks": true };
 
 export interface RedirectOptions {
   buffer?: { capacity: number; batchSize: number; flushIntervalMs: number };
+  /** The edge's geo header with the client's country (default cf-ipcountry, Cloudflare's). */
+  countryHeader?: string;
   /** Injected by tests to control expiry. */
   now?: () => number;
 }
@@ -34,6 +36,7 @@ export type RedirectApp = ReturnType<typeof createRedirectApp>;
 export function createRedirectApp(context: FunctionContext<BaseConfig>, options: RedirectOptions = {}) {
   const { database, cache, metrics, logger } = context;
   const now = options.now ?? Date.now;
+  const countryHeader = options.countryHeader ?? "cf-ipcountry";
   const flags = new FeatureFlags({
     defaults: redirectFlagDefaults,
     logger,
@@ -74,6 +77,7 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
         clickedAt: new Date(at),
         referrer: requestHeader(c, "referer")?.slice(0, 512) ?? null,
         userAgent: requestHeader(c, "user-agent")?.slice(0, 256) ?? null,
+        country: countryCode(requestHeader(c, countryHeader)),
       });
     }
     // Not c.redirect(): a single plain header keeps the Node adapter on its fast path.
@@ -81,6 +85,11 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
   });
 
   return Object.assign(app, { clicks, flags });
+}
+
+/** Two capital letters (ISO 3166 alpha-2) as the edge sends them; ZZ (unknown) for anything else. */
+export function countryCode(header: string | undefined): string {
+  return header !== undefined && /^[A-Z]{2}$/.test(header) ? header : "ZZ";
 }
 
 /** Header values are Latin-1: anything beyond is percent-encoded, as Hono's c.redirect does. */

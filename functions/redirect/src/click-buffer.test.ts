@@ -8,6 +8,7 @@ const click = (linkId: number): Click => ({
   linkId,
   clickedAt: new Date(0),
   referrer: null,
+  country: "ZZ",
   userAgent: null,
 });
 

@@ -4,6 +4,8 @@ export interface Click {
   clickedAt: Date;
   referrer: string | null;
   userAgent: string | null;
+  /** ISO 3166 alpha-2, or ZZ when unknown. */
+  country: string;
 }
 
 export interface ClickBufferOptions {

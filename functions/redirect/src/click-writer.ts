@@ -21,14 +21,15 @@ export async function insertClicks(sql: postgres.Sql, clicks: Click[]): Promise<
 
 function insertBatch(sql: postgres.Sql, clicks: Click[], onlyKnownLinks: boolean) {
   return sql`
-    insert into clicks (tenant_id, link_id, clicked_at, referrer, user_agent)
-    select c.tenant_id, c.link_id, c.clicked_at, nullif(c.referrer, ''), nullif(c.user_agent, '')
+    insert into clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country)
+    select c.tenant_id, c.link_id, c.clicked_at, nullif(c.referrer, ''), nullif(c.user_agent, ''), c.country
     from unnest(
       ${sql.array(clicks.map((c) => String(c.tenantId)))}::bigint[],
       ${sql.array(clicks.map((c) => String(c.linkId)))}::bigint[],
       ${sql.array(clicks.map((c) => c.clickedAt.toISOString()))}::timestamptz[],
       ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
-      ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[]
-    ) as c(tenant_id, link_id, clicked_at, referrer, user_agent)
+      ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[],
+      ${sql.array(clicks.map((c) => c.country))}::text[]
+    ) as c(tenant_id, link_id, clicked_at, referrer, user_agent, country)
     ${onlyKnownLinks ? sql`join links l on l.tenant_id = c.tenant_id and l.id = c.link_id` : sql``}`;
 }

@@ -6,11 +6,13 @@ const configSchema = baseConfigSchema.extend({
   // The hot path: one log line per redirect would cost a sixth of its throughput
   // (npm run bench:redirect); requests are counted in /metrics and errors are logged anyway.
   ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(false),
+  // The edge's geo header with the client's country (Cloudflare's in front of the cluster).
+  COUNTRY_HEADER: z.string().min(1).default("cf-ipcountry"),
 });
 
 void runFunction({
   configSchema,
   // The hottest codes stay in process for 2 s; updates reach every replica sooner through pub/sub.
   nearCache: { maxEntries: 10_000, ttlMs: 2000 },
-  build: (context) => createRedirectApp(context),
+  build: (context) => createRedirectApp(context, { countryHeader: context.config.COUNTRY_HEADER }),
 });

@@ -57,7 +57,9 @@ const call = (host: string, path: string, init: Parameters<typeof requestWithHos
 
 describe("npm start", () => {
   it("serves links, redirects and statistics through the local Knative Serving, then stops cleanly", async () => {
-    expect(output).toContain("applied migrations: 0000_initial, 0001_citus_distribution, 0002_link_foreign_keys");
+    expect(output).toContain(
+      "applied migrations: 0000_initial, 0001_citus_distribution, 0002_link_foreign_keys, 0003_clicks_country_expand, 0004_clicks_country_contract",
+    );
     expect(output).toContain("redirect-00001: ready");
     expect(output).toContain(`http://links.default.localhost:${ports.ingress}`);
     const key = /Its API key[^:]*: (lsk_\S+)/.exec(output)?.[1];
