@@ -42,20 +42,21 @@ else
   missing+=("redis-server: the tests need it, and npm start uses it as the cache (macOS: brew install redis; elsewhere your package manager's redis)")
 fi
 
-# The Patroni lab (npm run db:ha, npm run test:ha): Debian's Patroni and etcd, and a PostgreSQL
-# server of Debian's for them to manage (the tests' own PostgreSQL comes from npm).
+# The Patroni lab (npm run db:ha, test:ha, db:restore-drill): Debian's Patroni, etcd and pgBackRest,
+# and a PostgreSQL server of Debian's for them to manage (the tests' own PostgreSQL comes from npm).
 ha_missing=()
 command -v patroni >/dev/null 2>&1 || ha_missing+=(patroni)
 command -v etcd >/dev/null 2>&1 || ha_missing+=(etcd-server)
+command -v pgbackrest >/dev/null 2>&1 || ha_missing+=(pgbackrest)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || ha_missing+=(postgresql)
 if [ "${#ha_missing[@]}" -eq 0 ]; then
-  say "patroni, etcd and a PostgreSQL server found (the HA lab)"
+  say "patroni, etcd, pgbackrest and a PostgreSQL server found (the HA lab)"
 elif command -v apt-get >/dev/null 2>&1; then
   say "installing ${ha_missing[*]} with apt-get (the HA lab)"
   apt_install "${ha_missing[@]}"
   installed+=("${ha_missing[*]} (apt-get)")
 else
-  missing+=("${ha_missing[*]}: npm run db:ha and npm run test:ha need Patroni, etcd and a PostgreSQL server")
+  missing+=("${ha_missing[*]}: npm run db:ha, test:ha and db:restore-drill need Patroni, etcd, pgBackRest and a PostgreSQL server")
 fi
 
 # chromium: the console page is tested in a real headless browser (playwright-core drives it).

@@ -79,9 +79,39 @@ export function patroniConfig(layout: LabLayout, member: MemberLayout): string {
         rewind: { username: "rewinder", password: "rewinder" },
       },
       basebackup: [{ checkpoint: "fast" }],
-      parameters: { unix_socket_directories: member.dir },
+      parameters: {
+        unix_socket_directories: member.dir,
+        // Every member archives its WAL to the lab's pgBackRest repository (whichever leads).
+        archive_mode: "on",
+        archive_command: `pgbackrest --config=${member.dir}/pgbackrest.conf --stanza=${STANZA} archive-push %p`,
+        archive_timeout: 5,
+      },
     },
   });
+}
+
+export const STANZA = "lab";
+
+/** A member's pgbackrest.conf: the lab's one repository, and this member's PostgreSQL as pg1. */
+export function pgbackrestConfig(layout: LabLayout, member: MemberLayout): string {
+  return [
+    "[global]",
+    `repo1-path=${layout.dir}/backups`,
+    "repo1-retention-full=2",
+    `log-path=${layout.dir}/pgbackrest/log`,
+    `lock-path=${layout.dir}/pgbackrest/lock`,
+    `spool-path=${layout.dir}/pgbackrest/spool`,
+    "start-fast=y",
+    "log-level-console=warn",
+    "log-level-file=info",
+    "",
+    `[${STANZA}]`,
+    `pg1-path=${member.dir}/data`,
+    `pg1-port=${member.pgPort}`,
+    `pg1-socket-path=${member.dir}`,
+    `pg1-user=${SUPERUSER.username}`,
+    "",
+  ].join("\n");
 }
 
 /** The URL the functions use: every member, and only the primary accepts the session. */

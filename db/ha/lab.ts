@@ -5,14 +5,23 @@
  * root, Patroni and PostgreSQL run as the `postgres` user (PostgreSQL refuses
  * root).
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@platform/local/free-port";
 import postgres from "postgres";
-import { DATABASE, etcdArgs, type LabLayout, type MemberLayout, memberUrl, patroniConfig } from "./lab-config.ts";
+import {
+  DATABASE,
+  etcdArgs,
+  type LabLayout,
+  type MemberLayout,
+  memberUrl,
+  patroniConfig,
+  pgbackrestConfig,
+  STANZA,
+} from "./lab-config.ts";
 
 export const DEFAULT_LAB_DIR = process.env.HA_LAB_DIR ?? join(tmpdir(), "platform-ha-lab");
 
@@ -60,9 +69,13 @@ export async function up(log: Log, dir = DEFAULT_LAB_DIR): Promise<LabState> {
     layout.members.push({ name, pgPort: await freePort(), restPort: await freePort(), dir: join(dir, name) });
   }
   await mkdir(layout.etcd.dir, { recursive: true });
+  for (const sub of ["backups", "pgbackrest/log", "pgbackrest/lock", "pgbackrest/spool"]) {
+    await mkdir(join(dir, sub), { recursive: true });
+  }
   for (const member of layout.members) {
     await mkdir(member.dir, { recursive: true, mode: 0o700 });
     await writeFile(join(member.dir, "patroni.yml"), patroniConfig(layout, member));
+    await writeFile(join(member.dir, "pgbackrest.conf"), pgbackrestConfig(layout, member));
   }
   await handToPostgresUser(dir, layout);
 
@@ -81,7 +94,35 @@ export async function up(log: Log, dir = DEFAULT_LAB_DIR): Promise<LabState> {
   await saveState(state);
   await waitHealthy(layout, log);
   await createAppDatabase(layout);
+  const leader = await leaderOf(layout);
+  if (leader) {
+    pgbackrest(leader, "stanza-create");
+    log(`WAL archived to pgBackRest in ${join(dir, "backups")} (stanza ${STANZA})`);
+  }
   return state;
+}
+
+/** Runs a program as the postgres user (as root), in `home`; fails with its output when it fails. */
+export function runAsPostgres(command: string, args: string[], home: string): string {
+  const user = postgresUser();
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    env: { ...process.env, HOME: home },
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** pgBackRest with `member`'s configuration (its PostgreSQL as pg1, the lab's repository). */
+export function pgbackrest(member: MemberLayout, ...args: string[]): string {
+  return runAsPostgres(
+    "pgbackrest",
+    [`--config=${join(member.dir, "pgbackrest.conf")}`, `--stanza=${STANZA}`, ...args],
+    member.dir,
+  );
 }
 
 /** Stops every process of the lab and removes its folder. */
@@ -220,7 +261,7 @@ async function isPrimary(member: MemberLayout): Promise<boolean> {
   }
 }
 
-function postmasterPid(member: MemberLayout): number | undefined {
+export function postmasterPid(member: MemberLayout): number | undefined {
   const file = join(member.dir, "data", "postmaster.pid");
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
@@ -236,7 +277,7 @@ function postgresBinDir(): string {
 }
 
 /** As root: the postgres user owns the lab's folders and runs its processes. */
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
   const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
@@ -246,7 +287,12 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 async function handToPostgresUser(dir: string, layout: LabLayout): Promise<void> {
   const user = postgresUser();
   if (!user) return;
-  const paths = [dir, layout.etcd.dir, ...layout.members.flatMap((m) => [m.dir, join(m.dir, "patroni.yml")])];
+  const paths = [
+    dir,
+    layout.etcd.dir,
+    ...["backups", "pgbackrest", "pgbackrest/log", "pgbackrest/lock", "pgbackrest/spool"].map((sub) => join(dir, sub)),
+    ...layout.members.flatMap((m) => [m.dir, join(m.dir, "patroni.yml"), join(m.dir, "pgbackrest.conf")]),
+  ];
   for (const path of paths) await chown(path, user.uid, user.gid);
 }
 
