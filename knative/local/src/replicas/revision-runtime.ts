@@ -6,7 +6,8 @@
  * starts; past timeoutSeconds the answer is 504. Meters record what the
  * autoscaler reads.
  */
-import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Pool } from "undici";
 import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
 import { ConcurrencyMeter } from "../serving/concurrency-meter.ts";
 import { ReplicaPicker } from "../serving/replica-picker.ts";
@@ -248,42 +249,65 @@ export class LatencyHistogram {
   }
 }
 
-/** Connections to replicas are kept open and reused, as queue-proxy's are. */
-const replicaAgent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: "lifo" });
+/** Connections to each replica are kept open and reused, as queue-proxy's are (undici: lighter than node:http). */
+const pools = new WeakMap<Replica, Pool>();
+
+function poolOf(replica: Replica): Pool {
+  let pool = pools.get(replica);
+  if (!pool) {
+    pool = new Pool(`http://127.0.0.1:${replica.spec.port}`, { connections: 256, pipelining: 1 });
+    pools.set(replica, pool);
+    replica.once("exit", () => void pool?.destroy());
+  }
+  return pool;
+}
+
+/** Hop-by-hop headers belong to one connection, not to the request. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "te",
+  "trailer",
+]);
 
 /** Sends the request to the replica and its answer back; resolves with the status the client got. */
 function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<number> {
-  return new Promise((resolve) => {
-    const upstream = httpRequest(
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  let status = 502;
+  const bodiless = req.method === "GET" || req.method === "HEAD";
+  return poolOf(replica)
+    .stream(
       {
-        host: "127.0.0.1",
-        port: replica.spec.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent: replicaAgent,
+        path: req.url ?? "/",
+        method: (req.method ?? "GET") as "GET",
+        headers,
+        body: bodiless ? null : req,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       },
-      (upstreamRes) => {
-        const status = upstreamRes.statusCode ?? 502;
-        res.writeHead(status, upstreamRes.headers);
-        upstreamRes.pipe(res);
-        upstreamRes.on("end", () => {
-          clearTimeout(timer);
-          resolve(status);
-        });
-        upstreamRes.on("error", () => resolve(502));
+      ({ statusCode, headers: answer }) => {
+        status = statusCode;
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer)) {
+          if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+        }
+        res.writeHead(statusCode, out);
+        return res;
+      },
+    )
+    .then(
+      () => status,
+      (error: { code?: string }) => {
+        if (error.code === "UND_ERR_HEADERS_TIMEOUT" || error.code === "UND_ERR_BODY_TIMEOUT") {
+          return answer(res, 504, "request timeout");
+        }
+        return answer(res, 502, "replica unreachable");
       },
     );
-    const timer = setTimeout(() => {
-      upstream.destroy();
-      resolve(answer(res, 504, "request timeout"));
-    }, timeoutMs);
-    upstream.on("error", () => {
-      clearTimeout(timer);
-      resolve(answer(res, 502, "replica unreachable"));
-    });
-    // A request without a body needs no stream between the two sockets.
-    if (req.method === "GET" || req.method === "HEAD") upstream.end();
-    else req.pipe(upstream);
-  });
 }
