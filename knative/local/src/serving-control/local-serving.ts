@@ -111,14 +111,10 @@ export class LocalServing {
   private readonly liveChanges = new Map<string, LiveChange>();
   private queue: Promise<void> = Promise.resolve();
   private readonly rollouts = new Map<string, Rollout>();
-  /** What each service's latest-revision target resolved to at the last routing. */
-  private latestShares = new Map<string, RolloutShare[]>();
   /** Each service's resolved targets at the last routing. */
   private resolvedTargets = new Map<string, ResolvedTarget[]>();
   private routed = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
-  /** The revision with most traffic on each service's main host. */
-  private primaries = new Map<string, string>();
   private readonly canaries = new Map<string, { state: CanaryState; timer: NodeJS.Timeout | undefined }>();
 
   constructor(private readonly options: LocalServingOptions) {
@@ -365,17 +361,25 @@ export class LocalServing {
     await waitUntil(() => runtime.readyCount >= service.autoscaling.initialScale, 60_000);
     this.options.log(`${record.name}: ready`);
     const canary = desired.canaries.find((c) => c.service === service.name);
-    const primary = this.primaries.get(service.name);
+    const primary = this.primaryOf(service.name);
     if (canary && primary) this.startCanary(service.name, canary, primary, record.name);
     else if (service.rolloutDurationMs > 0) this.startRollout(service.name, service.rolloutDurationMs, record.name);
     running.released = true;
   }
 
+  /** The revision with most traffic on the service's main host at the last routing. */
+  private primaryOf(service: string): string | undefined {
+    return [...(this.resolvedTargets.get(service) ?? [])].sort((a, b) => b.percent - a.percent)[0]?.revision;
+  }
+
   /** Knative's gradual rollout: 1 % at once, the rest in equal steps over the duration. */
   private startRollout(service: string, durationMs: number, candidate: string): void {
-    const previous = this.latestShares.get(service);
-    const percent = previous?.reduce((sum, s) => sum + s.percent, 0) ?? 0;
-    if (!previous || percent <= 1) return; // nothing to move from: the first revision takes it all
+    // What the latest-revision target served at the last routing.
+    const previous = (this.resolvedTargets.get(service) ?? [])
+      .filter((t) => t.latest && !t.tag)
+      .map((t) => ({ revision: t.revision, percent: t.percent }));
+    const percent = previous.reduce((sum, s) => sum + s.percent, 0);
+    if (percent <= 1) return; // nothing to move from: the first revision takes it all
     const plan = planRollout(durationMs / 1000, percent);
     this.rollouts.set(service, { candidate, previous, percent, plan, startedAt: Date.now() });
     this.options.log(
@@ -399,7 +403,6 @@ export class LocalServing {
     } else if (rollout) {
       this.rollouts.delete(service); // the traffic it was moving changed
     }
-    this.latestShares.set(service, shares);
     return [...targets.filter((t) => t !== latest), ...shares.map((s) => ({ ...s, latest: true as const }))];
   }
 
@@ -462,8 +465,6 @@ export class LocalServing {
       }
       if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, Date.now());
       this.resolvedTargets.set(service.name, resolved.targets);
-      const main = [...resolved.targets].sort((a, b) => b.percent - a.percent)[0];
-      if (main) this.primaries.set(service.name, main.revision);
       for (const [host, route] of routesByHost(
         service.name,
         service.namespace,
