@@ -7,11 +7,11 @@
  * `write outage <s> s` (the crash) and `lost <n>` (both); exits 1 if any
  * acknowledged write was lost or writes never resumed.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createApiKey, createTenant, runMigrations, schema } from "@platform/db";
+import { bundleFunction } from "@platform/local/bundle";
 import { freePort } from "@platform/local/free-port";
-import { repoRoot } from "@platform/local/local-state";
+import { Replica } from "@platform/local/replica";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { crash, down, type LabState, leaderOf, restart, switchover, until, up, waitHealthy } from "./lab.ts";
@@ -57,23 +57,19 @@ function startWriting(baseUrl: string, apiKey: string, prefix: string): Writer {
   };
 }
 
-async function startLinksFunction(url: string): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "functions/links/src/main.ts")], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL: url, LOG_LEVEL: "error", K_SERVICE: "links" },
-    stdio: ["ignore", "inherit", "inherit"],
+/** The links function as a revision runs it: its bundle in a Replica, ready once its readiness probe passes. */
+async function startLinksFunction(url: string): Promise<{ baseUrl: string; replica: Replica }> {
+  const replica = new Replica({
+    id: "links-ha-1",
+    service: "links",
+    revision: "links-ha",
+    entry: await bundleFunction("links", join(LAB_DIR, "links-bundle")),
+    port: await freePort(),
+    env: { DATABASE_URL: url, LOG_LEVEL: "error" },
+    readinessPath: "/health/readiness",
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await until(
-    () =>
-      fetch(`${baseUrl}/health/readiness`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    30_000,
-    "the links function",
-  );
-  return { baseUrl, child };
+  await until(() => replica.phase === "ready", 30_000, "the links function");
+  return { baseUrl: replica.url, replica };
 }
 
 async function codesOnLeader(state: LabState, prefix: string): Promise<Set<string>> {
@@ -118,7 +114,7 @@ async function drill(
   return { outage, lost: lost.length, acknowledged };
 }
 
-let fn: { baseUrl: string; child: ChildProcess } | undefined;
+let fn: { baseUrl: string; replica: Replica } | undefined;
 let code = 1;
 try {
   await down(() => {}, LAB_DIR);
@@ -153,7 +149,7 @@ try {
 } catch (error) {
   say(`test:ha failed: ${error instanceof Error ? error.message : error}`);
 } finally {
-  fn?.child.kill("SIGTERM");
+  await fn?.replica.stop();
   await down(() => {}, LAB_DIR).catch(() => {});
   process.exit(code);
 }
