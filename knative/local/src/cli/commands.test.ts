@@ -36,6 +36,12 @@ describe("parseCommand: the request each command line makes", () => {
     ],
     [["untag", "redirect", "previous"], { path: "/services/redirect/tags", body: { tag: "previous" } }],
     [["scale", "links", "min=1", "max=4"], { path: "/services/links/scale", body: { minScale: 1, maxScale: 4 } }],
+    [["scale", "redirect", "window=6s"], { path: "/services/redirect/scale", body: { window: "6s" } }],
+    [
+      ["env", "redirect", "FAIL_RATE=0.3", "LOG_LEVEL-"],
+      { path: "/services/redirect/env", body: { env: { FAIL_RATE: "0.3", LOG_LEVEL: null } } },
+    ],
+    [["env", "redirect", "GREETING=a=b"], { body: { env: { GREETING: "a=b" } } }],
     [["reset", "links"], { method: "DELETE", path: "/services/links/live-changes" }],
     [["logs", "links-00002"], { kind: "logs", revision: "links-00002", tail: 100, follow: false }],
     [["logs", "links-00002", "--tail", "20", "--follow"], { kind: "logs", tail: 20, follow: true }],
@@ -50,7 +56,9 @@ describe("parseCommand: the request each command line makes", () => {
     [["traffic", "redirect", "redirect-00001:90"], '"redirect-00001:90" is not <revision>=<percent>'],
     [["traffic", "redirect", "redirect-00001=-5"], '"redirect-00001=-5" is not <revision>=<percent>'],
     [["tag", "redirect", "redirect-00001"], "tag needs a service and one <revision>=<tag>"],
-    [["scale", "links", "min=two"], '"min=two" is not min=<n> or max=<n>'],
+    [["scale", "links", "min=two"], '"min=two" is not min=<n>, max=<n>'],
+    [["env", "links"], "env needs a service and NAME=value or NAME-"],
+    [["env", "links", "FAIL RATE"], '"FAIL RATE" is not NAME=value or NAME-'],
     [["logs", "links-00001", "--tail", "0"], "--tail needs a whole number of lines"],
   ])("%j is refused: %s", (args, message) => {
     const parsed = parseCommand(args);

@@ -10,7 +10,9 @@ export const USAGE = `usage: npm run platform -- <command>
   traffic <service> <rev>=<percent> ...    set the split; @latest is the latest ready revision
   tag <service> <rev>=<tag>                reach a revision on <tag>-<service>.<namespace>.<domain>
   untag <service> <tag>                    remove a tag
-  scale <service> [min=<n>] [max=<n>]      min/max scale (a new revision, as kn service update makes)
+  scale <service> [min=<n>] [max=<n>] [window=<6s..1h>]
+                                           min/max scale, stable window (a new revision, as kn service update makes)
+  env <service> NAME=value | NAME- ...     set or remove a variable (a new revision), e.g. env redirect FAIL_RATE=0.3
   reset <service>                          drop the changes above: the manifests alone again
   logs <revision> [--tail <n>] [--follow]  what the revision's replicas wrote`;
 
@@ -77,14 +79,37 @@ export function parseCommand(args: string[]): Command | { error: string } {
         done: "untagged",
       };
     case "scale": {
-      if (!subject || rest.length === 0) return needsSubject("a service and min=<n>, max=<n> or both");
-      const body: { minScale?: number; maxScale?: number } = {};
+      if (!subject || rest.length === 0) return needsSubject("min=<n>, max=<n>, window=<duration> or some of them");
+      const body: { minScale?: number; maxScale?: number; window?: string } = {};
       for (const pair of rest) {
-        const match = /^(min|max)=(\d+)$/.exec(pair);
-        if (!match) return { error: `"${pair}" is not min=<n> or max=<n> (whole numbers, 0 or more)` };
-        body[match[1] === "min" ? "minScale" : "maxScale"] = Number(match[2]);
+        const bound = /^(min|max)=(\d+)$/.exec(pair);
+        const window = /^window=(.+)$/.exec(pair);
+        if (bound) body[bound[1] === "min" ? "minScale" : "maxScale"] = Number(bound[2]);
+        else if (window) body.window = window[1] as string;
+        else
+          return {
+            error: `"${pair}" is not min=<n>, max=<n> (whole numbers, 0 or more) or window=<duration> (e.g. 6s)`,
+          };
       }
       return { kind: "request", method: "POST", path: `/services/${service}/scale`, body, done: "scale set" };
+    }
+    case "env": {
+      if (!subject || rest.length === 0) return needsSubject("a service and NAME=value or NAME- (to remove)");
+      const env: Record<string, string | null> = {};
+      for (const pair of rest) {
+        const set = /^([A-Za-z_][A-Za-z0-9_.-]*)=(.*)$/s.exec(pair);
+        const unset = /^([A-Za-z_][A-Za-z0-9_.-]*)-$/.exec(pair);
+        if (set) env[set[1] as string] = set[2] as string;
+        else if (unset) env[unset[1] as string] = null;
+        else return { error: `"${pair}" is not NAME=value or NAME- (a variable name: letters, digits, _ . -)` };
+      }
+      return {
+        kind: "request",
+        method: "POST",
+        path: `/services/${service}/env`,
+        body: { env },
+        done: "environment set",
+      };
     }
     case "reset":
       if (!subject) return needsSubject("a service");

@@ -2,7 +2,8 @@
  * The local platform's own endpoints, on their own port: the console page, a
  * JSON status of services and revisions, the history the console charts,
  * /metrics with Knative's metric names, the changes `kn service update` makes
- * (traffic, tags, min/max scale), deploys, and each revision's logs.
+ * (traffic, tags, min/max scale and window, environment), deploys, and each
+ * revision's logs.
  */
 import { readFileSync } from "node:fs";
 import { ProblemError, problemResponse, problems } from "@platform/kit";
@@ -32,8 +33,30 @@ const TrafficTargetSchema = z.strictObject({
 });
 const TrafficBody = z.strictObject({ traffic: z.array(TrafficTargetSchema).min(1) });
 const ScaleBody = z
-  .strictObject({ minScale: z.number().int().min(0).optional(), maxScale: z.number().int().min(0).optional() })
-  .refine((b) => b.minScale !== undefined || b.maxScale !== undefined, "give minScale, maxScale or both");
+  .strictObject({
+    minScale: z.number().int().min(0).optional(),
+    maxScale: z.number().int().min(0).optional(),
+    /** A Go duration; Knative checks its bounds (6s to 1h). */
+    window: z.string().min(1).optional(),
+  })
+  .refine(
+    (b) => b.minScale !== undefined || b.maxScale !== undefined || b.window !== undefined,
+    "give minScale, maxScale, window or some of them",
+  );
+/** Kubernetes' rule for a variable name (C identifier, plus . and -); null removes the variable. */
+const EnvBody = z.strictObject({
+  env: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^[-._a-zA-Z][-._a-zA-Z0-9]*$/,
+          "a variable name is letters, digits, _ . and -, not starting with a digit",
+        ),
+      z.string().nullable(),
+    )
+    .refine((env) => Object.keys(env).length > 0, "give at least one variable"),
+});
 /** Knative tags become part of a host name: a DNS label. */
 const TagBody = z.strictObject({
   tag: z
@@ -68,6 +91,11 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
   });
   app.post("/services/:service/scale", async (c) => {
     const body = await bodyOf(c, ScaleBody);
+    await serving.change(c.req.param("service"), body);
+    return c.json(serviceStatus(serving, c.req.param("service")));
+  });
+  app.post("/services/:service/env", async (c) => {
+    const body = await bodyOf(c, EnvBody);
     await serving.change(c.req.param("service"), body);
     return c.json(serviceStatus(serving, c.req.param("service")));
   });

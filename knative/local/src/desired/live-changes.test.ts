@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readDesiredState } from "./desired-state.ts";
-import { type LiveChange, withLiveChanges, withTag } from "./live-changes.ts";
+import { type LiveChange, mergeLiveChanges, withLiveChanges, withTag } from "./live-changes.ts";
 
 const manifest = `
 apiVersion: serving.knative.dev/v1
@@ -16,6 +16,11 @@ spec:
     spec:
       containers:
         - image: example/redirect
+          env:
+            - name: LOG_LEVEL
+              value: info
+            - name: COUNTRY_HEADER
+              value: cf-ipcountry
 `;
 const changes = (change: LiveChange) => new Map([["redirect", change]]);
 
@@ -36,6 +41,34 @@ describe("live changes laid over the manifests", () => {
     const after = readDesiredState(manifest, changes({ minScale: 2, maxScale: 5 })).services[0];
     expect(after?.autoscaling).toMatchObject({ minScale: 2, maxScale: 5 });
     expect(after?.templateDigest).not.toBe(before?.templateDigest);
+  });
+
+  it("sets the stable window on the template (kn service update --scale-window)", () => {
+    const after = readDesiredState(manifest, changes({ window: "6s" })).services[0];
+    expect(after?.autoscaling.stableWindowMs).toBe(6000);
+    expect(() => readDesiredState(manifest, changes({ window: "3s" }))).toThrow("autoscaling.knative.dev/window");
+  });
+
+  it("sets, replaces and removes container variables (kn service update --env NAME=value, --env NAME-)", () => {
+    const before = readDesiredState(manifest).services[0];
+    const after = readDesiredState(
+      manifest,
+      changes({ env: { FAIL_RATE: "0.3", LOG_LEVEL: "warn", COUNTRY_HEADER: null } }),
+    ).services[0];
+    expect(after?.env).toEqual([
+      { name: "LOG_LEVEL", value: "warn" },
+      { name: "FAIL_RATE", value: "0.3" },
+    ]);
+    expect(after?.templateDigest).not.toBe(before?.templateDigest);
+    const unset = readDesiredState(manifest, changes({ env: { FAIL_RATE: null } })).services[0];
+    expect(unset?.templateDigest).toBe(before?.templateDigest);
+  });
+
+  it("merges a later change over an earlier one: fields replace, variables add up", () => {
+    expect(
+      mergeLiveChanges({ minScale: 0, env: { FAIL_RATE: "0.3", A: "1" } }, { maxScale: 4, env: { FAIL_RATE: null } }),
+    ).toEqual({ minScale: 0, maxScale: 4, env: { FAIL_RATE: null, A: "1" } });
+    expect(mergeLiveChanges(undefined, { window: "6s" })).toEqual({ window: "6s" });
   });
 
   it("is refused with Knative's messages when the result is invalid", () => {

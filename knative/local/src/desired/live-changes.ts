@@ -1,8 +1,9 @@
 /**
  * Changes made to a running Service from the console or the CLI, as
  * `kn service update` makes them: `--traffic` and `--tag` set spec.traffic;
- * `--scale-min` and `--scale-max` set the template's annotations, so they make
- * a new revision. They are laid over the rendered manifests at every apply,
+ * `--scale-min`, `--scale-max` and `--scale-window` set the template's
+ * annotations and `--env` its container's environment, so they make a new
+ * revision. They are laid over the rendered manifests at every apply,
  * so they go through the same validation, until they are reset (Git stays the
  * source of truth: on a cluster Flux would undo them at its next sync).
  */
@@ -12,6 +13,17 @@ export interface LiveChange {
   traffic?: TrafficTarget[];
   minScale?: number;
   maxScale?: number;
+  /** autoscaling.knative.dev/window, e.g. "6s". */
+  window?: string;
+  /** Variables set on the first container; null removes one (`--env NAME-`). */
+  env?: Record<string, string | null>;
+}
+
+/** A later change over an earlier one: fields replace, variables merge. */
+export function mergeLiveChanges(before: LiveChange | undefined, change: LiveChange): LiveChange {
+  const merged = { ...before, ...change };
+  if (before?.env && change.env) merged.env = { ...before.env, ...change.env };
+  return merged;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: YAML documents are read field by field and checked
@@ -24,16 +36,30 @@ export function withLiveChanges(docs: Doc[], changes: ReadonlyMap<string, LiveCh
     if (!change) return doc;
     const copy = structuredClone(doc);
     if (change.traffic) copy.spec.traffic = change.traffic;
-    if (change.minScale !== undefined || change.maxScale !== undefined) {
+    if (change.minScale !== undefined || change.maxScale !== undefined || change.window !== undefined) {
       copy.spec.template ??= {};
       copy.spec.template.metadata ??= {};
       copy.spec.template.metadata.annotations ??= {};
       const annotations = copy.spec.template.metadata.annotations;
       if (change.minScale !== undefined) annotations["autoscaling.knative.dev/min-scale"] = String(change.minScale);
       if (change.maxScale !== undefined) annotations["autoscaling.knative.dev/max-scale"] = String(change.maxScale);
+      if (change.window !== undefined) annotations["autoscaling.knative.dev/window"] = change.window;
     }
+    const container = copy.spec.template?.spec?.containers?.[0];
+    if (change.env && container) container.env = withEnv(container.env ?? [], change.env);
     return copy;
   });
+}
+
+/** `kn service update --env NAME=value` replaces the variable in place or appends it; `--env NAME-` removes it. */
+function withEnv(env: { name: string }[], change: Record<string, string | null>): { name: string }[] {
+  const changed = (name: string) => Object.hasOwn(change, name);
+  const kept = env.filter((e) => !changed(e.name) || change[e.name] !== null);
+  const set = kept.map((e) => (changed(e.name) ? { name: e.name, value: change[e.name] } : e));
+  const added = Object.entries(change)
+    .filter(([name, value]) => value !== null && !env.some((e) => e.name === name))
+    .map(([name, value]) => ({ name, value }));
+  return [...set, ...added];
 }
 
 /**

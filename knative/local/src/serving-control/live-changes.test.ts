@@ -1,7 +1,7 @@
 /**
  * Changing a running Service through the control API and the CLI, as
  * `kn service update` does on a cluster: traffic split, tags, min/max scale,
- * reset; refusals answer problem+json with Knative's message and change
+ * environment, reset; refusals answer problem+json with Knative's message and change
  * nothing. Real bundles, processes and ingress.
  */
 import { serve } from "@hono/node-server";
@@ -170,6 +170,24 @@ describe("changing a running Service", () => {
     expect(await runCli(["logs", "links-00002", "--tail", "50"], { baseUrl, out: (t) => (out += t) })).toBe(0);
     expect(out).toMatch(/^\[links-00002-1\] \{.*"msg":"listening/m);
     expect((await send("GET", "/revisions/links-00009/logs")).status).toBe(404);
+  });
+
+  it("sets a variable from the CLI as a new revision (env links FAIL_RATE=1), and removes it (FAIL_RATE-)", async () => {
+    let out = "";
+    const io = { baseUrl, out: (text: string) => (out += text) };
+    expect(await runCli(["env", "links", "FAIL_RATE=1"], io)).toBe(0);
+    expect(out).toContain("links: environment set");
+    expect(under.serving.services().find((s) => s.name === "links")?.liveChange).toMatchObject({
+      env: { FAIL_RATE: "1" },
+    });
+    expect((await requestWithHost(under.port, "links.default.localhost", "/openapi.json")).status).toBe(500);
+    expect(await runCli(["env", "links", "FAIL_RATE-"], io)).toBe(0);
+    expect((await requestWithHost(under.port, "links.default.localhost", "/openapi.json")).status).toBe(200);
+    const links = under.serving.status().filter((r) => r.service === "links" && r.percent > 0);
+    expect(links.map((r) => r.revision)).toEqual(["links-00004"]);
+    const refused = await send("POST", "/services/links/env", { env: { "1BAD": "x" } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].pointer).toBe("#/env/1BAD");
   });
 
   it("resets a Service's live changes to what the manifests say", async () => {

@@ -15,7 +15,7 @@ import {
   InvalidManifestError,
   readDesiredState,
 } from "../desired/desired-state.ts";
-import { type LiveChange, withTag } from "../desired/live-changes.ts";
+import { type LiveChange, mergeLiveChanges, withTag } from "../desired/live-changes.ts";
 import { freePort } from "../free-port.ts";
 import { Ingress } from "../ingress/ingress.ts";
 import { RevisionRuntime } from "../replicas/revision-runtime.ts";
@@ -178,7 +178,7 @@ export class LocalServing {
       );
     }
     const before = this.liveChanges.get(service);
-    this.liveChanges.set(service, { ...before, ...change });
+    this.liveChanges.set(service, mergeLiveChanges(before, change));
     try {
       await this.applyNow(rendered);
     } catch (error) {
