@@ -109,6 +109,15 @@ describe("differences between environments are only patches", () => {
     for (const min of Object.values(minScales("prod"))) expect(Number(min)).toBeGreaterThanOrEqual(2);
     for (const min of Object.values(minScales("dev"))) expect(min).toBe("0");
   });
+
+  it("local sizes the redirect for demos: scale to zero, Knative's shortest stable window (6 s)", () => {
+    const redirect = services(render("knative/overlays/local")).find((s) => s.metadata.name === "redirect");
+    expect(annotationsOf(redirect as Manifest)).toMatchObject({
+      [`${PREFIX}min-scale`]: "0",
+      [`${PREFIX}window`]: "6s",
+    });
+    expect(minScales("test").redirect).toBe("1");
+  });
 });
 
 describe("func.yaml", () => {

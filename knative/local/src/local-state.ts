@@ -14,6 +14,8 @@ export interface LocalState {
   demoApiKey?: string;
   /** The local Serving's status API and metrics. */
   controlUrl?: string;
+  /** Where requests for the functions go (Host picks the function). */
+  ingressUrl?: string;
 }
 
 const statePath = join(dataDir, "local-state.json");

@@ -54,6 +54,7 @@ async function main() {
     ...(cache.kind !== "off" ? { redisUrl: cache.url } : {}),
     ...(demoApiKey ? { demoApiKey } : {}),
     controlUrl: `http://127.0.0.1:${ports.control}`,
+    ingressUrl: `http://127.0.0.1:${ports.ingress}`,
   });
 
   // What the cluster keeps in the Secret platform-secrets (SOPS-encrypted in Git).

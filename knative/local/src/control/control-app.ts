@@ -1,7 +1,7 @@
 /**
  * The local platform's own endpoints, on their own port: the console page, a
  * JSON status of services and revisions, the history the console charts,
- * /metrics with Knative's metric names, the changes `kn service update` makes
+ * /metrics with Knative's metric names, a sample of every revision's counters, the changes `kn service update` makes
  * (traffic, tags, min/max scale and window, environment), deploys, and each
  * revision's logs.
  */
@@ -15,6 +15,7 @@ import { ConflictError, type LocalServing, UnknownServiceError } from "../servin
 import type { History } from "./history.ts";
 import { serviceSeries } from "./history.ts";
 import { knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
+import { sampleOf } from "./sampler.ts";
 
 export interface ControlOptions {
   /** The manifests as they are now (kubectl kustomize of the local overlay); enables deploys. */
@@ -77,6 +78,8 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
     );
     return c.json({ services: serving.services(), revisions: serving.status(), routes });
   });
+  // What the load-test runner records each second: every revision's counters and gauges, and each service's state.
+  app.get("/sample", (c) => c.json({ sample: sampleOf(serving, Date.now()), services: serving.services() }));
   app.get("/history", (c) => c.json({ series: options.history ? serviceSeries(options.history.all()) : {} }));
   app.get("/metrics", (c) =>
     c.body(knativeMetricsText(serving.status()) + requestMetricsText(serving.requestTotals()), 200, {

@@ -36,7 +36,13 @@ describe("the local overlay as desired state", () => {
 
   it("reads each revision's scaling settings from its annotations", () => {
     const redirect = state.services.find((s) => s.name === "redirect");
-    expect(redirect?.autoscaling).toMatchObject({ minScale: 1, maxScale: 20, targetValue: 70, totalValue: 100 });
+    expect(redirect?.autoscaling).toMatchObject({
+      minScale: 0,
+      maxScale: 20,
+      stableWindowMs: 6000,
+      targetValue: 70,
+      totalValue: 100,
+    });
     expect(redirect?.readinessPath).toBe("/health/readiness");
     const links = state.services.find((s) => s.name === "links");
     expect(links?.autoscaling.targetValue).toBeCloseTo(14); // containerConcurrency 20 x 70 %

@@ -120,6 +120,18 @@ describe("changing a running Service", () => {
     expect(res.body.detail).toBe('no Service named "nope" in the manifests');
   });
 
+  it("gives what the load-test runner samples: every revision's counters, each service's scaling (GET /sample)", async () => {
+    const { status, body } = await send("GET", "/sample");
+    expect(status).toBe(200);
+    expect(body.sample.revisions.map((r: { revision: string }) => r.revision)).toContain("redirect-00002");
+    expect(body.sample.revisions[0]).toHaveProperty("requests");
+    expect(body.services.find((s: { name: string }) => s.name === "redirect").autoscaling).toMatchObject({
+      minScale: 0,
+      stableWindowMs: 6000,
+      targetValue: 70,
+    });
+  });
+
   it("tags a revision so its own host reaches it, and untags it (CLI)", async () => {
     let out = "";
     const io = { baseUrl, out: (text: string) => (out += text) };

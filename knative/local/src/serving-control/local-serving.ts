@@ -5,6 +5,7 @@
  * request path; the ingress routes hosts to revisions by the traffic rules.
  */
 import { join } from "node:path";
+import type { AutoscalingSettings } from "../autoscaler/annotations.ts";
 import { RevisionAutoscaler, type ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
 import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
 import type { RevisionRequestTotals } from "../control/knative-metrics.ts";
@@ -52,6 +53,8 @@ export interface ServiceStatus {
   traffic: TrafficTarget[];
   minScale: number;
   maxScale: number;
+  /** What the latest template's annotations make of scaling (target after utilization, windows, bounds). */
+  autoscaling: AutoscalingSettings;
   liveChange?: LiveChange;
   canary?: CanaryState;
   rollout?: { candidate: string; startedAt: number };
@@ -223,6 +226,7 @@ export class LocalServing {
         traffic: service.traffic,
         minScale: service.autoscaling.minScale,
         maxScale: service.autoscaling.maxScale,
+        autoscaling: service.autoscaling,
         ...(change ? { liveChange: change } : {}),
         ...(canary ? { canary } : {}),
         ...(rollout ? { rollout: { candidate: rollout.candidate, startedAt: rollout.startedAt } } : {}),
