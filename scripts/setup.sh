@@ -90,12 +90,21 @@ if command -v go >/dev/null 2>&1; then
     go install "github.com/yannh/kubeconform/cmd/kubeconform@$kubeconform_version"
     installed+=("kubeconform $kubeconform_version (go install)")
   fi
+  # k6 runs the load tests (npm run loadtest); pinned in loadtest/versions.json.
+  k6_version=$(node -p 'require("./loadtest/versions.json").k6')
+  if [ -x "$gobin/k6" ] && "$gobin/k6" version 2>/dev/null | grep -q "k6 $k6_version "; then
+    say "k6 found: $("$gobin/k6" version | head -n 1)"
+  else
+    say "installing k6 $k6_version (go install; compiling takes a few minutes)"
+    go install "go.k6.io/k6@$k6_version"
+    installed+=("k6 $k6_version (go install)")
+  fi
   modules=$(node -p 'Object.keys(require("./knative/validation/versions.json").crdModules).join(" ")')
   say "downloading the CRDs' Go modules: $(echo $modules)"
   # shellcheck disable=SC2086
   (cd /tmp && go mod download $modules)
 else
-  missing+=("Go (https://go.dev/dl/): npm run setup installs kubeconform with go install and the CRD schemas with go mod download")
+  missing+=("Go (https://go.dev/dl/): npm run setup installs kubeconform and k6 with go install and the CRD schemas with go mod download")
 fi
 
 echo

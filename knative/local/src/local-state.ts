@@ -18,7 +18,7 @@ export interface LocalState {
   ingressUrl?: string;
 }
 
-const statePath = join(dataDir, "local-state.json");
+export const statePath = join(dataDir, "local-state.json");
 
 export function readLocalState(): LocalState | undefined {
   if (!existsSync(statePath)) return undefined;

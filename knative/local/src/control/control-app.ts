@@ -14,7 +14,7 @@ import { InvalidManifestError } from "../desired/desired-state.ts";
 import { ConflictError, type LocalServing, UnknownServiceError } from "../serving-control/local-serving.ts";
 import type { History } from "./history.ts";
 import { serviceSeries } from "./history.ts";
-import { knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
+import { canaryMetricsText, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 import { sampleOf } from "./sampler.ts";
 
 export interface ControlOptions {
@@ -82,9 +82,19 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
   app.get("/sample", (c) => c.json({ sample: sampleOf(serving, Date.now()), services: serving.services() }));
   app.get("/history", (c) => c.json({ series: options.history ? serviceSeries(options.history.all()) : {} }));
   app.get("/metrics", (c) =>
-    c.body(knativeMetricsText(serving.status()) + requestMetricsText(serving.requestTotals()), 200, {
-      "content-type": "text/plain; version=0.0.4; charset=utf-8",
-    }),
+    c.body(
+      knativeMetricsText(serving.status()) +
+        requestMetricsText(serving.requestTotals()) +
+        canaryMetricsText(
+          serving
+            .services()
+            .flatMap((s) => (s.canary ? [{ service: s.name, namespace: s.namespace, state: s.canary }] : [])),
+        ),
+      200,
+      {
+        "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      },
+    ),
   );
 
   app.post("/services/:service/traffic", async (c) => {

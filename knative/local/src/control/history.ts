@@ -6,6 +6,8 @@
  */
 import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
 
+export { LATENCY_BUCKETS };
+
 export interface RevisionSample {
   service: string;
   revision: string;

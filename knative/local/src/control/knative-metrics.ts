@@ -3,6 +3,8 @@
  * Prometheus shows them: dots become underscores), so dashboards and alerts
  * written for the cluster read the local platform too. The one list of them.
  */
+
+import type { CanaryState } from "../canary/analysis.ts";
 import { LATENCY_BUCKETS, type RequestTotals } from "../replicas/revision-runtime.ts";
 import type { RevisionStatus } from "../serving-control/local-serving.ts";
 
@@ -77,6 +79,28 @@ export function requestMetricsText(revisions: RevisionRequestTotals[]): string {
       `${duration.name}_sum{${labelsOf(r)}} ${r.latency.sum}`,
       `${duration.name}_count{${labelsOf(r)}} ${r.latency.count}`,
     );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Flagger's own gauges, so a canary reads the same locally and on a cluster. */
+export const FLAGGER_METRICS = {
+  status: { name: "flagger_canary_status", help: "Last known canary status: 0 running, 1 successful, 2 failed" },
+  weight: { name: "flagger_canary_weight", help: "Traffic weight of the canary, percent" },
+} as const;
+
+const FLAGGER_STATUS: Record<CanaryState["phase"], number> = { Progressing: 0, Succeeded: 1, Failed: 2 };
+
+/** Prometheus text of each service's canary, labelled as Flagger labels it. */
+export function canaryMetricsText(canaries: { service: string; namespace: string; state: CanaryState }[]): string {
+  const { status, weight } = FLAGGER_METRICS;
+  const lines = [`# HELP ${status.name} ${status.help}`, `# TYPE ${status.name} gauge`];
+  for (const c of canaries) {
+    lines.push(`${status.name}{name="${c.service}",namespace="${c.namespace}"} ${FLAGGER_STATUS[c.state.phase]}`);
+  }
+  lines.push(`# HELP ${weight.name} ${weight.help}`, `# TYPE ${weight.name} gauge`);
+  for (const c of canaries) {
+    lines.push(`${weight.name}{workload="${c.service}",namespace="${c.namespace}"} ${c.state.weight}`);
   }
   return `${lines.join("\n")}\n`;
 }

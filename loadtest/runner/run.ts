@@ -1,0 +1,120 @@
+/**
+ * One scenario, start to end: wait until the platform is as the scenario
+ * needs it, run k6, and every second sample the platform and k6, note what
+ * changed, make the releases that are due, and decide when the run is over.
+ */
+import { join } from "node:path";
+import { type RunEvent, serviceEvents } from "./events.ts";
+import { startK6 } from "./k6.ts";
+import type { Platform, PlatformState } from "./platform.ts";
+import type { ScenarioPlan } from "./scenarios.ts";
+import { tailSeconds } from "./scenarios.ts";
+import { type Row, rowsOf, type Tick } from "./timeline.ts";
+
+export interface RunResult {
+  ticks: Tick[];
+  rows: Row[];
+  events: RunEvent[];
+  startedAt: number;
+  firstState: PlatformState | undefined;
+  k6Exit: number;
+  /** k6 was stopped by the runner once the scenario was over (its exit code is then 103). */
+  stoppedByRunner: boolean;
+}
+
+export interface RunIo {
+  dir: string;
+  scenariosDir: string;
+  k6Env: Record<string, string>;
+  apiPort: number;
+  show: (line: string, row?: Row) => void;
+  note: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runScenario(plan: ScenarioPlan, platform: Platform, io: RunIo): Promise<RunResult> {
+  await waitUntilReady(plan, platform, io);
+  const firstState = await platform.state();
+  const k6 = startK6({
+    script: join(io.scenariosDir, plan.script),
+    env: io.k6Env,
+    apiPort: io.apiPort,
+    summaryPath: join(io.dir, "k6-summary.json"),
+    logPath: join(io.dir, "k6.log"),
+  });
+  let k6Exit: number | undefined;
+  void k6.exited.then((code) => {
+    k6Exit = code;
+  });
+
+  const startedAt = Date.now();
+  const ticks: Tick[] = [];
+  const events: RunEvent[] = [];
+  let rows: Row[] = [];
+  let previous = firstState;
+  const pending = [...plan.actions];
+  let doneAt: number | undefined;
+  let stoppedByRunner = false;
+  const event = (text: string, action = false) => {
+    const t = Math.round((Date.now() - startedAt) / 100) / 10;
+    events.push({ t, text, ...(action ? { action } : {}) });
+    io.note(`[${plan.name}] ${t} s: ${text}`);
+  };
+
+  // Sample every second while k6 runs, then while the platform settles.
+  let settleUntil: number | undefined;
+  for (let next = Date.now(); ; next += 1000) {
+    await sleep(Math.max(0, next - Date.now()));
+    const [state, client] = await Promise.all([platform.state(), k6Exit === undefined ? k6.counters() : undefined]);
+    const at = Date.now();
+    ticks.push({ at, platform: state?.sample ?? { at, revisions: [] }, ...(client ? { client } : {}) });
+    rows = rowsOf(plan.service, ticks, startedAt);
+    if (state && previous) {
+      const names = (s: PlatformState) =>
+        s.sample.revisions.filter((r) => r.service === plan.service).map((r) => r.revision);
+      const find = (s: PlatformState) => s.services.find((x) => x.name === plan.service);
+      for (const text of serviceEvents(find(previous), find(state), names(previous), names(state))) event(text);
+    }
+    if (state) previous = state;
+    const t = (at - startedAt) / 1000;
+
+    for (const action of [...pending]) {
+      if (!action.due(t, events)) continue;
+      pending.splice(pending.indexOf(action), 1);
+      action.run(platform).then(
+        (how) => event(`${action.label}: ${how}`, true),
+        (error: Error) => event(`${action.label} failed: ${error.message}`, true),
+      );
+    }
+    if (doneAt === undefined && plan.doneWhen?.(events)) doneAt = at;
+    if (k6Exit === undefined && doneAt !== undefined && at - doneAt >= tailSeconds * 1000) {
+      stoppedByRunner = true;
+      k6.stop();
+      await k6.exited;
+    }
+
+    if (k6Exit === undefined) {
+      io.show(`running k6${doneAt ? ", done: tail" : ""}`, rows.at(-1));
+      continue;
+    }
+    if (!plan.settledWhen) break;
+    settleUntil ??= at + (plan.settleSeconds ?? 120) * 1000;
+    if (plan.settledWhen(rows) || at >= settleUntil) break;
+    io.show("k6 done; waiting for the platform to settle", rows.at(-1));
+  }
+  return { ticks, rows, events, startedAt, firstState, k6Exit: k6Exit ?? (await k6.exited), stoppedByRunner };
+}
+
+async function waitUntilReady(plan: ScenarioPlan, platform: Platform, io: RunIo): Promise<void> {
+  if (!plan.waitBefore) return;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const state = await platform.state();
+    const waiting = state ? plan.waitBefore(state) : "the platform's metrics";
+    if (!waiting) return;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${waiting}`);
+    io.show(`waiting for ${waiting}`);
+    await sleep(1000);
+  }
+}

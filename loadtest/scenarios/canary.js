@@ -1,0 +1,37 @@
+/**
+ * canary: a steady RATE of short-link hops while two releases of the redirect
+ * go through the Canary analysis: first a faulty one (FAIL_RATE makes it
+ * answer 500 to a share of requests), which must be rolled back, then a
+ * healthy one, which must be promoted (npm run loadtest makes both; on a
+ * cluster, release them while this runs). Only the faulty revision's share
+ * fails, and only until the rollback: FAIL_RATE x the first step weight
+ * (local 0.3 x 20 %) for two analysis intervals, a few percent at most.
+ */
+import { check } from "k6";
+import { demoLinks, redirectOnce } from "./lib/platform.js";
+
+export const options = {
+  scenarios: {
+    steady: {
+      executor: "constant-arrival-rate",
+      rate: Number(__ENV.RATE || 200),
+      timeUnit: "1s",
+      duration: __ENV.DURATION || "4m",
+      preAllocatedVUs: 50,
+      maxVUs: 400,
+    },
+  },
+  thresholds: {
+    // Had the faulty revision been promoted, FAIL_RATE of all requests would fail from then on.
+    http_req_failed: ["rate<0.03"],
+    dropped_iterations: ["count==0"],
+  },
+};
+
+export function setup() {
+  return { codes: demoLinks("canary", 20) };
+}
+
+export default function ({ codes }) {
+  redirectOnce(check, codes[Math.floor(Math.random() * codes.length)]);
+}
