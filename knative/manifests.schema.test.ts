@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderKustomization } from "./local/src/desired/render.ts";
+import { renderKustomizationSync } from "./local/src/desired/render.ts";
 import { writeSchemas } from "./validation/crd-schemas.ts";
 import { crdFiles, kubeconform } from "./validation/kubeconform.ts";
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe.each(["local", "dev", "test", "prod"])("knative/overlays/%s against the CRD schemas", (env) => {
   it("is valid: every Service, Canary and DomainMapping", () => {
-    const result = kubeconform(renderKustomization(`knative/overlays/${env}`), schemaLocation);
+    const result = kubeconform(renderKustomizationSync(`knative/overlays/${env}`), schemaLocation);
     expect(result.problems).toEqual([]);
     expect(result).toMatchObject({ invalid: 0, errors: 0, skipped: 1 });
     // 3 Services and a DomainMapping, and a Canary per Service except in dev.

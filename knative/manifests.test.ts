@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { PREFIX, validateAutoscalingAnnotations } from "./local/src/autoscaler/annotations.ts";
 import { readDesiredState } from "./local/src/desired/desired-state.ts";
-import { renderKustomization } from "./local/src/desired/render.ts";
+import { renderKustomizationSync } from "./local/src/desired/render.ts";
 
 interface Manifest {
   apiVersion: string;
@@ -23,7 +23,7 @@ interface Manifest {
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 function render(dir: string): Manifest[] {
-  return parseAllDocuments(renderKustomization(dir)).map((d) => d.toJS() as Manifest);
+  return parseAllDocuments(renderKustomizationSync(dir)).map((d) => d.toJS() as Manifest);
 }
 
 const services = (manifests: Manifest[]) => manifests.filter((m) => m.kind === "Service");
@@ -73,7 +73,7 @@ describe.each(environments)("knative/overlays/%s", (env) => {
       for (const service of services(manifests)) {
         expect(service.metadata.annotations?.["serving.knative.dev/rollout-duration"]).toBe("60s");
       }
-      const desired = readDesiredState(renderKustomization(`knative/overlays/${env}`));
+      const desired = readDesiredState(renderKustomizationSync(`knative/overlays/${env}`));
       expect(desired.services.map((s) => s.rolloutDurationMs)).toEqual([60_000, 60_000, 60_000]);
       return;
     }

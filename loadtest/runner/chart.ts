@@ -118,13 +118,20 @@ export function renderChart(
     `<text x="${LEFT + PLOT_WIDTH}" y="${axisY + 28}" text-anchor="end" fill="${GREY}">seconds since k6 started</text>`,
   );
   // Events: a numbered line across every panel, listed below.
+  let lastX = Number.NEGATIVE_INFINITY;
+  let stacked = 0;
   events.forEach((event, i) => {
-    const ex = x(Math.min(tMax, Math.max(tMin, event.t))).toFixed(1);
+    const at = x(Math.min(tMax, Math.max(tMin, event.t)));
+    // Markers closer than a marker's width go side by side instead of on top of each other.
+    stacked = at - lastX < 15 ? stacked + 1 : 0;
+    lastX = at;
+    const ex = at.toFixed(1);
+    const mx = (at + stacked * 15).toFixed(1);
     const color = event.action ? "#7c3aed" : GREY;
     parts.push(
       `<line x1="${ex}" y1="${TOP - 21}" x2="${ex}" y2="${axisY}" stroke="${color}" stroke-dasharray="2 3" stroke-width="1"/>`,
-      `<circle cx="${ex}" cy="${TOP - 28}" r="7" fill="${color}"/>`,
-      `<text x="${ex}" y="${TOP - 24.5}" text-anchor="middle" fill="#fff" font-size="9">${i + 1}</text>`,
+      `<circle cx="${mx}" cy="${TOP - 28}" r="7" fill="${color}"/>`,
+      `<text x="${mx}" y="${TOP - 24.5}" text-anchor="middle" fill="#fff" font-size="9">${i + 1}</text>`,
       `<text x="${LEFT}" y="${eventListTop + i * 16 + 12}" fill="${color}">${i + 1}. ${formatSeconds(event.t)} s: ${escapeXml(event.text)}</text>`,
     );
   });

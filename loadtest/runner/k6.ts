@@ -38,7 +38,7 @@ export interface K6Run {
   exited: Promise<number>;
   /** Users, requests and failures so far; undefined while the REST API does not answer. */
   counters(): Promise<ClientCounters | undefined>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function startK6(options: {
@@ -78,7 +78,13 @@ export function startK6(options: {
         return undefined;
       }
     },
-    stop: () => child.kill("SIGINT"),
+    // As `k6` itself offers: the run ends, the summary is still written, the exit code is 103.
+    async stop() {
+      await fetch(`${api}/status`, {
+        method: "PATCH",
+        body: JSON.stringify({ data: { type: "status", id: "default", attributes: { stopped: true } } }),
+      }).catch(() => child.kill("SIGINT"));
+    },
   };
 }
 

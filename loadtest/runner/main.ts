@@ -63,6 +63,13 @@ async function main(): Promise<number> {
 
   let result: Awaited<ReturnType<typeof runScenario>>;
   const k6Env = k6EnvFor(plan, platform);
+  // Stopped from outside (Ctrl-C, CI's timeout): the platform started for the run goes too.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      say(`[${plan.name}] ${signal}: stopping`);
+      void platform.close().finally(() => process.exit(130));
+    });
+  }
   try {
     result = await runScenario(plan, platform, {
       dir,
@@ -86,8 +93,8 @@ async function main(): Promise<number> {
     .filter((r) => r.service === plan.service)
     .sort((a, b) => b.percent - a.percent)[0]?.revision;
   const checks = plan.checks({ rows: result.rows, events: result.events, summary, primaryAtStart });
-  // 0: thresholds held; 99: one failed; 103: the runner stopped k6 once the scenario was over.
-  const k6Ran = result.k6Exit === 0 || result.k6Exit === 99 || (result.k6Exit === 103 && result.stoppedByRunner);
+  // 0: thresholds held; 99: one failed; 103 (105): the runner stopped k6 once the scenario was over.
+  const k6Ran = [0, 99].includes(result.k6Exit) || ([103, 105].includes(result.k6Exit) && result.stoppedByRunner);
   if (!k6Ran) checks.push({ name: "k6 ran to its end", ok: false, detail: `exit ${result.k6Exit}; see k6.log` });
   const settings = {
     ...settingsOf(plan, result.firstState?.services.find((s) => s.name === plan.service)?.autoscaling, k6Env),

@@ -18,7 +18,7 @@ export interface RunResult {
   startedAt: number;
   firstState: PlatformState | undefined;
   k6Exit: number;
-  /** k6 was stopped by the runner once the scenario was over (its exit code is then 103). */
+  /** k6 was stopped by the runner once the scenario was over (its exit code is then 103, or 105 after SIGINT). */
   stoppedByRunner: boolean;
 }
 
@@ -56,8 +56,8 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
   const pending = [...plan.actions];
   let doneAt: number | undefined;
   let stoppedByRunner = false;
-  const event = (text: string, action = false) => {
-    const t = Math.round((Date.now() - startedAt) / 100) / 10;
+  const secondsNow = () => Math.round((Date.now() - startedAt) / 100) / 10;
+  const event = (text: string, action = false, t = secondsNow()) => {
     events.push({ t, text, ...(action ? { action } : {}) });
     io.note(`[${plan.name}] ${t} s: ${text}`);
   };
@@ -82,15 +82,17 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
     for (const action of [...pending]) {
       if (!action.due(t, events)) continue;
       pending.splice(pending.indexOf(action), 1);
+      // Marked when it began: a release takes seconds (a bundle, a replica starting).
+      const began = secondsNow();
       action.run(platform).then(
-        (how) => event(`${action.label}: ${how}`, true),
-        (error: Error) => event(`${action.label} failed: ${error.message}`, true),
+        (how) => event(`${action.label}: ${how}`, true, began),
+        (error: Error) => event(`${action.label} failed: ${error.message}`, true, began),
       );
     }
     if (doneAt === undefined && plan.doneWhen?.(events)) doneAt = at;
     if (k6Exit === undefined && doneAt !== undefined && at - doneAt >= tailSeconds * 1000) {
       stoppedByRunner = true;
-      k6.stop();
+      await k6.stop();
       await k6.exited;
     }
 
@@ -103,6 +105,7 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
     if (plan.settledWhen(rows) || at >= settleUntil) break;
     io.show("k6 done; waiting for the platform to settle", rows.at(-1));
   }
+  events.sort((a, b) => a.t - b.t);
   return { ticks, rows, events, startedAt, firstState, k6Exit: k6Exit ?? (await k6.exited), stoppedByRunner };
 }
 

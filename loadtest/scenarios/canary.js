@@ -23,7 +23,7 @@ export const options = {
   },
   thresholds: {
     // Had the faulty revision been promoted, FAIL_RATE of all requests would fail from then on.
-    http_req_failed: ["rate<0.03"],
+    http_req_failed: ["rate<0.05"],
     dropped_iterations: ["count==0"],
   },
 };

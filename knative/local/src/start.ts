@@ -100,7 +100,7 @@ async function main() {
   process.once("SIGTERM", () => void stopAll(0));
 
   say(`applying ${OVERLAY} (kubectl kustomize)`);
-  await serving.apply(renderKustomization(OVERLAY));
+  await serving.apply(await renderKustomization(OVERLAY));
   serving.start();
   startSampling(serving, history);
   watchManifests(serving);
@@ -123,7 +123,7 @@ function watchManifests(serving: LocalServing): void {
     timer = setTimeout(() => {
       applying = applying.then(async () => {
         try {
-          await serving.apply(renderKustomization(OVERLAY));
+          await serving.apply(await renderKustomization(OVERLAY));
           say(`applied ${OVERLAY} after a change to ${file}`);
         } catch (error) {
           say(`refused ${OVERLAY}; still running what was there:\n${error instanceof Error ? error.message : error}`);

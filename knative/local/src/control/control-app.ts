@@ -19,7 +19,7 @@ import { sampleOf } from "./sampler.ts";
 
 export interface ControlOptions {
   /** The manifests as they are now (kubectl kustomize of the local overlay); enables deploys. */
-  render?: () => string;
+  render?: () => Promise<string> | string;
   /** Sampled every second (startSampling); enables the console's charts. */
   history?: History;
 }
@@ -142,7 +142,7 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
     // npm run deploy -- <service>: a new revision of the working tree's code, released like any other.
     app.post("/deploy/:service", async (c) => {
       const service = c.req.param("service");
-      await serving.apply(render(), { redeploy: service });
+      await serving.apply(await render(), { redeploy: service });
       const latest = serving
         .status()
         .filter((r) => r.service === service)

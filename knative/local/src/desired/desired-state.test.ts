@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readDesiredState } from "./desired-state.ts";
-import { renderKustomization } from "./render.ts";
+import { renderKustomizationSync } from "./render.ts";
 
 const service = (name: string, templateAnnotations: string, extra = "") => `
 apiVersion: serving.knative.dev/v1
@@ -19,7 +19,7 @@ ${templateAnnotations}
 ${extra}`;
 
 describe("the local overlay as desired state", () => {
-  const state = readDesiredState(renderKustomization("knative/overlays/local"));
+  const state = readDesiredState(renderKustomizationSync("knative/overlays/local"));
 
   it("has the three functions, their canaries and the bare-domain mapping", () => {
     expect(state.services.map((s) => s.name).sort()).toEqual(["analytics", "links", "redirect"]);

@@ -1,9 +1,32 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { repoRoot } from "../local-state.ts";
 
-/** `kubectl kustomize <dir>` (kustomize is built into kubectl), as kustomize-controller renders it. */
-export function renderKustomization(dir: string): string {
-  const result = spawnSync("kubectl", ["kustomize", dir], { cwd: repoRoot, encoding: "utf8", maxBuffer: 16 << 20 });
+/**
+ * `kubectl kustomize <dir>` (kustomize is built into kubectl), as
+ * kustomize-controller renders it. Kustomize needs no cluster, but some
+ * kubectl builds (gcloud's dispatcher) first ask a server for its version;
+ * with no kubeconfig that is localhost:8080, the local platform's own ingress,
+ * where the question woke the redirect (or, asked synchronously, waited 5 s for
+ * the blocked platform to answer). Port 1 refuses at once.
+ */
+const args = (dir: string) => ["kustomize", dir, "--server", "https://127.0.0.1:1"];
+const options = { cwd: repoRoot, encoding: "utf8" as const, maxBuffer: 16 << 20 };
+
+/** Renders without blocking: what the running platform uses. */
+export function renderKustomization(dir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("kubectl", args(dir), options, (error, stdout, stderr) => {
+      if (error && "code" in error && error.code === "ENOENT") {
+        reject(new Error(`kubectl is needed to render ${dir}: ${error.message}`));
+      } else if (error) reject(new Error(`kubectl kustomize ${dir} failed:\n${stderr.trim() || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The same, blocking: for tests and one-shot scripts only. */
+export function renderKustomizationSync(dir: string): string {
+  const result = spawnSync("kubectl", args(dir), options);
   if (result.error) throw new Error(`kubectl is needed to render ${dir}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr.trim()}`);
   return result.stdout;

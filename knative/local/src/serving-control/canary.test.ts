@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
-import { renderKustomization } from "../desired/render.ts";
+import { renderKustomizationSync } from "../desired/render.ts";
 import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
 import { steadyLoad } from "../testing/steady-load.ts";
 import type { LocalServing } from "./local-serving.ts";
@@ -19,7 +19,7 @@ type Doc = any;
 
 /** The local overlay with a 1 s analysis interval, and the redirect's template edited by `edit`. */
 function manifests(edit: (redirect: Doc) => void): string {
-  const docs: Doc[] = parseAllDocuments(renderKustomization("knative/overlays/local")).map((d) => d.toJS());
+  const docs: Doc[] = parseAllDocuments(renderKustomizationSync("knative/overlays/local")).map((d) => d.toJS());
   for (const doc of docs) {
     if (doc.kind === "Canary")
       Object.assign(doc.spec.analysis, { interval: "1s", threshold: 2, stepWeight: 20, maxWeight: 40 });

@@ -7,14 +7,14 @@ import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.ts";
 import { createControlApp } from "../control/control-app.ts";
-import { renderKustomization } from "../desired/render.ts";
+import { renderKustomizationSync } from "../desired/render.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
 import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
 import type { LocalServing } from "./local-serving.ts";
 
 let under: ServingUnderTest;
 let serving: LocalServing;
-const rendered = renderKustomization("knative/overlays/local");
+const rendered = renderKustomizationSync("knative/overlays/local");
 const get = (host: string, path: string) => requestWithHost(under.port, host, path);
 
 beforeAll(async () => {

@@ -6,12 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
-import { renderKustomization } from "../desired/render.ts";
+import { renderKustomizationSync } from "../desired/render.ts";
 import { LocalServing } from "../serving-control/local-serving.ts";
 
 /** The local overlay as kustomize renders it, without the documents `drop` picks (e.g. the Canaries). */
 export function localOverlayWithout(drop: (doc: string) => boolean): string {
-  return renderKustomization("knative/overlays/local")
+  return renderKustomizationSync("knative/overlays/local")
     .split(/^---\n/m)
     .filter((doc) => !drop(doc))
     .join("---\n");
