@@ -71,6 +71,18 @@ else
   missing+=("chromium or Chrome for the console's browser test: install it and set CHROMIUM_PATH to its executable")
 fi
 
+# prometheus: the load-test runner reads a cluster's metrics from Prometheus (PROMETHEUS_URL);
+# a test has a real Prometheus scrape the local platform and reads it back the same way.
+if command -v prometheus >/dev/null 2>&1; then
+  say "prometheus found: $(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f3)"
+elif command -v apt-get >/dev/null 2>&1; then
+  say "installing prometheus with apt-get (for the load-test runner's Prometheus test)"
+  apt_install --no-install-recommends prometheus
+  installed+=("prometheus (apt-get)")
+else
+  missing+=("prometheus: the load-test runner's Prometheus test scrapes the local platform with it")
+fi
+
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.
 if command -v kubectl >/dev/null 2>&1; then
   say "kubectl found: $(kubectl version --client 2>/dev/null | head -n 1)"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LatencyHistogram } from "../replicas/revision-runtime.ts";
 import type { RevisionStatus } from "../serving-control/local-serving.ts";
-import { KNATIVE_METRICS, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
+import { canaryMetricsText, KNATIVE_METRICS, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 
 const revision: RevisionStatus = {
   service: "redirect",
@@ -72,5 +72,26 @@ describe("requestMetricsText", () => {
     expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="10"} 3`);
     expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="+Inf"} 4`);
     expect(text).toContain(`kn_revision_request_duration_seconds_count{${labels}} 4`);
+  });
+});
+
+describe("canaryMetricsText", () => {
+  it("exports each canary under Flagger's names and labels: status 0 running, 1 successful, 2 failed", () => {
+    const state = (phase: "Progressing" | "Succeeded" | "Failed", weight: number) => ({
+      phase,
+      primary: "redirect-00001",
+      canary: "redirect-00002",
+      weight,
+      failedChecks: 0,
+    });
+    const text = canaryMetricsText([
+      { service: "redirect", namespace: "default", state: state("Progressing", 20) },
+      { service: "links", namespace: "default", state: state("Failed", 0) },
+      { service: "analytics", namespace: "default", state: state("Succeeded", 0) },
+    ]);
+    expect(text).toContain('flagger_canary_status{name="redirect",namespace="default"} 0');
+    expect(text).toContain('flagger_canary_status{name="links",namespace="default"} 2');
+    expect(text).toContain('flagger_canary_status{name="analytics",namespace="default"} 1');
+    expect(text).toContain('flagger_canary_weight{workload="redirect",namespace="default"} 20');
   });
 });
