@@ -47,6 +47,11 @@ describe("summarize", () => {
     expect(summarize([], 0, 0)).toMatchObject({ neededReplicas: null, secondsToNeeded: null, readyAtLoadStart: null });
   });
 
+  it("takes requests held through a cold start as the start of the load, before k6 shows a user", () => {
+    const coldStart = [row(0), row(1, { concurrency: 234, desired: 1, ready: 1 }), row(2, { vus: 700, ready: 1 })];
+    expect(summarize(coldStart, 1, 0)).toMatchObject({ readyAtLoadStart: 0 });
+  });
+
   it("says never when the needed replicas were not reached", () => {
     const short = summarize([row(0, { vus: 9, desired: 4, ready: 2 })], 1, 0);
     expect(formatSummary(short)[2]).toBe("replicas when the load started 2; needed 4, ready never");

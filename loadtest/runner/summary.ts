@@ -64,12 +64,12 @@ export function formatSummary(summary: RunSummary): string[] {
 }
 
 /**
- * k6 publishes its counters about once a second, so the platform may have
- * answered the first requests of a step before k6 shows any user: either
- * side counts.
+ * k6 publishes its counters about once a second, so the platform may hold or
+ * answer the first requests of a step before k6 shows any user: either side
+ * counts.
  */
 export function underLoad(row: Row): boolean {
-  return row.vus > 0 || row.clientRps > 0 || row.rps > 0;
+  return row.vus > 0 || row.clientRps > 0 || row.rps > 0 || row.concurrency > 0;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

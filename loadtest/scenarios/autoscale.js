@@ -10,7 +10,7 @@
  * the load; npm run loadtest watches for it.
  */
 import { check } from "k6";
-import { demoLinks, redirectOnce } from "./lib/platform.js";
+import { demoLinks, redirectToRandomLink } from "./lib/platform.js";
 
 const PEAK_VUS = Number(__ENV.PEAK_VUS || 700);
 
@@ -39,5 +39,5 @@ export function setup() {
 }
 
 export default function ({ codes }) {
-  redirectOnce(check, codes[Math.floor(Math.random() * codes.length)]);
+  redirectToRandomLink(check, codes);
 }

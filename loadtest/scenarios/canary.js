@@ -8,18 +8,11 @@
  * (local 0.3 x 20 %) for two analysis intervals, a few percent at most.
  */
 import { check } from "k6";
-import { demoLinks, redirectOnce } from "./lib/platform.js";
+import { demoLinks, redirectToRandomLink, steadyArrivals } from "./lib/platform.js";
 
 export const options = {
   scenarios: {
-    steady: {
-      executor: "constant-arrival-rate",
-      rate: Number(__ENV.RATE || 200),
-      timeUnit: "1s",
-      duration: __ENV.DURATION || "4m",
-      preAllocatedVUs: 50,
-      maxVUs: 400,
-    },
+    steady: steadyArrivals("5m"),
   },
   thresholds: {
     // Had the faulty revision been promoted, FAIL_RATE of all requests would fail from then on.
@@ -33,5 +26,5 @@ export function setup() {
 }
 
 export default function ({ codes }) {
-  redirectOnce(check, codes[Math.floor(Math.random() * codes.length)]);
+  redirectToRandomLink(check, codes);
 }

@@ -5,18 +5,11 @@
  * request is answered: not one may fail.
  */
 import { check } from "k6";
-import { demoLinks, redirectOnce } from "./lib/platform.js";
+import { demoLinks, redirectToRandomLink, steadyArrivals } from "./lib/platform.js";
 
 export const options = {
   scenarios: {
-    steady: {
-      executor: "constant-arrival-rate",
-      rate: Number(__ENV.RATE || 200),
-      timeUnit: "1s",
-      duration: __ENV.DURATION || "90s",
-      preAllocatedVUs: 50,
-      maxVUs: 400,
-    },
+    steady: steadyArrivals("3m"),
   },
   thresholds: {
     checks: ["rate==1"],
@@ -30,5 +23,5 @@ export function setup() {
 }
 
 export default function ({ codes }) {
-  redirectOnce(check, codes[Math.floor(Math.random() * codes.length)]);
+  redirectToRandomLink(check, codes);
 }

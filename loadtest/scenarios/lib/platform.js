@@ -87,3 +87,24 @@ export function redirectOnce(check, code) {
   });
   return res;
 }
+
+/** One short-link hop to a demo link picked at random: the redirect scenarios' iteration. */
+export function redirectToRandomLink(check, codes) {
+  return redirectOnce(check, codes[Math.floor(Math.random() * codes.length)]);
+}
+
+/**
+ * A steady RATE of iterations per second (k6 starts them whether or not the
+ * earlier ones have answered) for DURATION: the cap when npm run loadtest ends
+ * the run once the release is over.
+ */
+export function steadyArrivals(defaultDuration) {
+  return {
+    executor: "constant-arrival-rate",
+    rate: Number(__ENV.RATE || 200),
+    timeUnit: "1s",
+    duration: __ENV.DURATION || defaultDuration,
+    preAllocatedVUs: 50,
+    maxVUs: 400,
+  };
+}
