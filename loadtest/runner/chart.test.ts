@@ -24,6 +24,7 @@ describe("the chart", () => {
 
   it("is one SVG with a panel per figure and a line per revision", () => {
     expect(svg.startsWith("<svg xmlns")).toBe(true);
+    expect(svg).toContain("<title>rollout &#60;test&#62;</title>");
     expect(svg.trim().endsWith("</svg>")).toBe(true);
     for (const title of ["Requests per second", "Concurrency", "Replicas", "Traffic split", "5xx"]) {
       expect(svg).toContain(title);

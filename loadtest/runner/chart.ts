@@ -98,6 +98,7 @@ export function renderChart(
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="${LEFT}" y="22" font-size="16" font-weight="600">${escapeXml(title)}</text>`,
     ...wrap(subtitle, 150).map(
