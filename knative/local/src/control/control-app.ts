@@ -1,9 +1,9 @@
 /**
  * The local platform's own endpoints, on their own port: the console page, a
- * JSON status of services and revisions, the history the console charts,
- * /metrics with Knative's metric names, a sample of every revision's counters, the changes `kn service update` makes
- * (traffic, tags, min/max scale and window, environment), deploys, and each
- * revision's logs.
+ * JSON status of services and revisions, the history the console charts, a
+ * sample of every revision's counters, /metrics with Knative's and Flagger's
+ * metric names, the changes `kn service update` makes (traffic, tags, min/max
+ * scale and window, environment), deploys, and each revision's logs.
  */
 import { readFileSync } from "node:fs";
 import { ProblemError, problemResponse, problems } from "@platform/kit";
@@ -85,15 +85,9 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
     c.body(
       knativeMetricsText(serving.status()) +
         requestMetricsText(serving.requestTotals()) +
-        canaryMetricsText(
-          serving
-            .services()
-            .flatMap((s) => (s.canary ? [{ service: s.name, namespace: s.namespace, state: s.canary }] : [])),
-        ),
+        canaryMetricsText(canariesOf(serving)),
       200,
-      {
-        "content-type": "text/plain; version=0.0.4; charset=utf-8",
-      },
+      { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     ),
   );
 
@@ -153,6 +147,13 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
     });
   }
   return app;
+}
+
+/** Each Service's canary analysis, running or ended, with the Service's namespace. */
+function canariesOf(serving: LocalServing) {
+  return serving
+    .services()
+    .flatMap((s) => (s.canary ? [{ service: s.name, namespace: s.namespace, state: s.canary }] : []));
 }
 
 function serviceStatus(serving: LocalServing, name: string) {
