@@ -9,9 +9,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { ClientCounters } from "./timeline.ts";
 
-/** The k6 binary: K6_BIN, else on PATH, else in Go's bin folder. */
+/** The k6 binary: K6_BIN, else the one `npm run setup` pinned in Go's bin folder, else one on PATH. */
 export function findK6(): string {
-  const candidates = [process.env.K6_BIN, ...pathCandidates(), goBin(), join(homedir(), "go", "bin", "k6")];
+  const candidates = [process.env.K6_BIN, goBin(), join(homedir(), "go", "bin", "k6"), ...pathCandidates()];
   const found = candidates.find((c): c is string => Boolean(c && existsSync(c)));
   if (!found) {
     throw new Error(
