@@ -29,7 +29,13 @@ describe("the chart", () => {
     for (const title of ["Requests per second", "Concurrency", "Replicas", "Traffic split", "5xx"]) {
       expect(svg).toContain(title);
     }
-    for (const label of ["redirect-00001 ready", "redirect-00002 desired", "k6 virtual users", "failed"]) {
+    for (const label of [
+      "redirect-00001 ready",
+      "redirect-00002 desired",
+      "k6 virtual users",
+      "failed",
+      "(stable window)",
+    ]) {
       expect(svg).toContain(label);
     }
   });

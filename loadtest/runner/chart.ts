@@ -56,7 +56,12 @@ export function renderChart(
     {
       title: "Concurrency",
       lines: [
-        { label: "in flight at the service", color: "#111827", values: rows.map((r) => r.concurrency) },
+        { label: "in flight at the service", color: "#9ca3af", values: rows.map((r) => r.concurrency) },
+        {
+          label: "autoscaler's average (stable window)",
+          color: "#111827",
+          values: rows.map((r) => r.stableConcurrency),
+        },
         { label: "k6 virtual users", color: GREY, values: rows.map((r) => r.vus), dashed: true },
       ],
     },

@@ -13,6 +13,7 @@ export function rowsToCsv(rows: readonly Row[]): string {
     "error_rate",
     "p95_ms",
     "concurrency",
+    "stable_concurrency",
     "desired",
     "ready",
     ...revisions.flatMap((r) => [`${r}_ready`, `${r}_desired`, `${r}_percent`, `${r}_answers_per_s`]),
@@ -28,6 +29,7 @@ export function rowsToCsv(rows: readonly Row[]): string {
       row.errorRate === null ? "" : round(row.errorRate, 4),
       row.p95Ms === null ? "" : round(row.p95Ms),
       round(row.concurrency),
+      round(row.stableConcurrency),
       row.desired,
       row.ready,
       ...revisions.flatMap((r): (number | string)[] => {

@@ -11,7 +11,7 @@ describe("the platform read from Prometheus", () => {
   it("asks for the names the local platform exports, in one namespace", () => {
     const q = queriesFor("prod");
     expect(q.gauges).toBe(
-      '{__name__=~"kn_revision_pods_desired|kn_revision_pods_count|kn_revision_request_concurrency",k8s_namespace_name="prod"}',
+      '{__name__=~"kn_revision_pods_desired|kn_revision_pods_count|kn_revision_request_concurrency|kn_revision_concurrency_stable",k8s_namespace_name="prod"}',
     );
     expect(q.answers).toContain('kn_revision_requests_total{k8s_namespace_name="prod"}');
     expect(q.canaryStatus).toBe('flagger_canary_status{namespace="prod"}');
@@ -23,6 +23,7 @@ describe("the platform read from Prometheus", () => {
         v({ __name__: "kn_revision_pods_count", ...rev("redirect-00001") }, 3),
         v({ __name__: "kn_revision_pods_desired", ...rev("redirect-00001") }, 4),
         v({ __name__: "kn_revision_request_concurrency", ...rev("redirect-00002") }, 6),
+        v({ __name__: "kn_revision_concurrency_stable", ...rev("redirect-00002") }, 4.5),
       ],
       answers: [
         v({ ...rev("redirect-00001"), response_code_class: "2xx" }, 900),
@@ -43,6 +44,7 @@ describe("the platform read from Prometheus", () => {
     expect(first.sample.revisions.find((r) => r.revision === "redirect-00001")?.buckets[0]).toBe(800);
     expect(first.sample.revisions.find((r) => r.revision === "redirect-00002")).toMatchObject({
       concurrency: 6,
+      stableConcurrency: 4.5,
       requests: 100,
       errors: 30,
     });

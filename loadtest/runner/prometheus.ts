@@ -17,7 +17,12 @@ interface VectorResult {
 /** The PromQL the sampler asks, per namespace (pure). */
 export function queriesFor(namespace: string) {
   const ns = `k8s_namespace_name="${namespace}"`;
-  const gauges = [KNATIVE_METRICS.podsDesired, KNATIVE_METRICS.podsCount, KNATIVE_METRICS.requestConcurrency]
+  const gauges = [
+    KNATIVE_METRICS.podsDesired,
+    KNATIVE_METRICS.podsCount,
+    KNATIVE_METRICS.requestConcurrency,
+    KNATIVE_METRICS.concurrencyStable,
+  ]
     .map((m) => m.name)
     .join("|");
   return {
@@ -46,6 +51,7 @@ export function stateFromVectors(
         ready: 0,
         desired: 0,
         concurrency: 0,
+        stableConcurrency: 0,
         percent: 0,
         requests: 0,
         errors: 0,
@@ -61,6 +67,7 @@ export function stateFromVectors(
     if (metric.__name__ === KNATIVE_METRICS.podsDesired.name) r.desired = v;
     if (metric.__name__ === KNATIVE_METRICS.podsCount.name) r.ready = v;
     if (metric.__name__ === KNATIVE_METRICS.requestConcurrency.name) r.concurrency = v;
+    if (metric.__name__ === KNATIVE_METRICS.concurrencyStable.name) r.stableConcurrency = v;
   }
   for (const { metric, value } of vectors.answers) {
     const r = revisionOf(metric);

@@ -13,6 +13,7 @@ export function row(t: number, fields: Partial<Row> = {}): Row {
     errorRate: null,
     p95Ms: null,
     concurrency: 0,
+    stableConcurrency: 0,
     desired: 0,
     ready: 0,
     revisions: {},

@@ -8,6 +8,7 @@ const revision = (fields: Partial<RevisionSample>): RevisionSample => ({
   ready: 1,
   desired: 1,
   concurrency: 0,
+  stableConcurrency: 0,
   percent: 100,
   requests: 0,
   errors: 0,

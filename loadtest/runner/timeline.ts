@@ -60,7 +60,17 @@ export function rowsOf(service: string, ticks: readonly Tick[], startedAt: numbe
 
 /** A second in which the platform answered nothing (or could not be read). */
 function idle(at: number): ServicePoint {
-  return { at, rps: 0, errorRate: null, p95Ms: null, concurrency: 0, desired: 0, ready: 0, revisions: {} };
+  return {
+    at,
+    rps: 0,
+    errorRate: null,
+    p95Ms: null,
+    concurrency: 0,
+    stableConcurrency: 0,
+    desired: 0,
+    ready: 0,
+    revisions: {},
+  };
 }
 
 /** Every revision that appears in the rows, in name order (which is creation order). */

@@ -11,6 +11,7 @@ const revision = (over: Partial<RevisionSample>): RevisionSample => ({
   ready: 1,
   desired: 1,
   concurrency: 0,
+  stableConcurrency: 0,
   percent: 100,
   requests: 0,
   errors: 0,

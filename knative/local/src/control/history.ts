@@ -15,6 +15,8 @@ export interface RevisionSample {
   desired: number;
   /** Requests in flight or held. */
   concurrency: number;
+  /** The autoscaler's average concurrency over the stable window: what it scales on. */
+  stableConcurrency: number;
   percent: number;
   /** Counters since the revision started. */
   requests: number;
@@ -43,6 +45,7 @@ export interface ServicePoint {
   /** Over the window; null without answers. */
   p95Ms: number | null;
   concurrency: number;
+  stableConcurrency: number;
   desired: number;
   ready: number;
   revisions: Record<string, RevisionPoint>;
@@ -101,6 +104,7 @@ export function serviceSeries(samples: readonly Sample[], windowSamples = 10): R
         errorRate: requestsInWindow > 0 ? errorsInWindow / requestsInWindow : null,
         p95Ms: requestsInWindow > 0 ? histogramQuantile(0.95, bucketsInWindow, requestsInWindow) * 1000 : null,
         concurrency: sum((r) => r.concurrency),
+        stableConcurrency: sum((r) => r.stableConcurrency),
         desired: sum((r) => r.desired),
         ready: sum((r) => r.ready),
         revisions,

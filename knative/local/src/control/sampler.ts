@@ -15,6 +15,7 @@ export function sampleOf(serving: LocalServing, at: number): Sample {
         ready: r.ready,
         desired: r.desired,
         concurrency: r.inFlight,
+        stableConcurrency: r.stableConcurrency,
         percent: r.percent,
         // Every tag's requests: the console shows a revision's whole load.
         requests: sum(own.map((t) => t.latency.count)),
