@@ -34,7 +34,7 @@ describe("the chart", () => {
       "redirect-00002 desired",
       "k6 virtual users",
       "failed",
-      "(stable window)",
+      "stable-window average",
     ]) {
       expect(svg).toContain(label);
     }

@@ -58,7 +58,7 @@ export function renderChart(
       lines: [
         { label: "in flight at the service", color: "#9ca3af", values: rows.map((r) => r.concurrency) },
         {
-          label: "autoscaler's average (stable window)",
+          label: "stable-window average",
           color: "#111827",
           values: rows.map((r) => r.stableConcurrency),
         },

@@ -72,7 +72,7 @@ export function startK6(options: {
     exited,
     async counters() {
       try {
-        const res = await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(900) });
+        const res = await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(3000) });
         return countersOf((await res.json()) as MetricsDocument);
       } catch {
         return undefined;

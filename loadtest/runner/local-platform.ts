@@ -102,7 +102,7 @@ class LocalPlatform implements Platform {
 
   async state(): Promise<PlatformState | undefined> {
     try {
-      const res = await fetch(`${this.local.controlUrl}/sample`, { signal: AbortSignal.timeout(900) });
+      const res = await fetch(`${this.local.controlUrl}/sample`, { signal: AbortSignal.timeout(3000) });
       return res.ok ? ((await res.json()) as PlatformState) : undefined;
     } catch {
       return undefined;

@@ -129,7 +129,7 @@ export function prometheusSampler(prometheusUrl: string, namespace: string) {
       const entries = await Promise.all(
         Object.entries(queries).map(async ([key, query]) => {
           const url = `${prometheusUrl.replace(/\/$/, "")}/api/v1/query?query=${encodeURIComponent(query)}`;
-          const res = await fetch(url, { signal: AbortSignal.timeout(900) });
+          const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
           const body = (await res.json()) as { data?: { result?: VectorResult[] } };
           return [key, body.data?.result ?? []] as const;
         }),

@@ -62,10 +62,13 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
     io.note(`[${plan.name}] ${t} s: ${text}`);
   };
 
-  // Sample every second while k6 runs, then while the platform settles.
+  // Sample every second while k6 runs, then while the platform settles. A slow answer (a busy
+  // machine) stretches that second rather than being dropped: rates are taken over the real span,
+  // and the next sample waits a full second (k6 updates its counters once a second).
   let settleUntil: number | undefined;
-  for (let next = Date.now(); ; next += 1000) {
-    await sleep(Math.max(0, next - Date.now()));
+  for (let previousAt = 0; ; ) {
+    await sleep(Math.max(0, previousAt + 1000 - Date.now()));
+    previousAt = Date.now();
     const [state, client] = await Promise.all([platform.state(), k6Exit === undefined ? k6.counters() : undefined]);
     const at = Date.now();
     ticks.push({ at, platform: state?.sample ?? { at, revisions: [] }, ...(client ? { client } : {}) });
