@@ -33,7 +33,7 @@ describe("the chart", () => {
       "redirect-00001 ready",
       "redirect-00002 desired",
       "k6 virtual users",
-      "failed",
+      "k6: failed",
       "stable-window average",
     ]) {
       expect(svg).toContain(label);
