@@ -47,7 +47,7 @@ export function rowsOf(service: string, ticks: readonly Tick[], startedAt: numbe
     const perSecond = (pick: (c: ClientCounters) => number) =>
       tick.client && before.client ? Math.max(0, pick(tick.client) - pick(before.client)) / seconds : 0;
     rows.push({
-      ...(platform.get(tick.platform.at) ?? idle(tick.at)),
+      ...(platform.get(tick.platform.at) ?? idleSecond(tick.at)),
       at: tick.at,
       t: Math.round((tick.at - startedAt) / 100) / 10,
       vus: tick.client?.vus ?? 0,
@@ -59,7 +59,7 @@ export function rowsOf(service: string, ticks: readonly Tick[], startedAt: numbe
 }
 
 /** A second in which the platform answered nothing (or could not be read). */
-function idle(at: number): ServicePoint {
+export function idleSecond(at: number): ServicePoint {
   return {
     at,
     rps: 0,
