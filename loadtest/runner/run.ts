@@ -7,8 +7,7 @@ import { join } from "node:path";
 import { type RunEvent, serviceEvents } from "./events.ts";
 import { startK6 } from "./k6.ts";
 import type { Platform, PlatformState } from "./platform.ts";
-import type { ScenarioPlan } from "./scenarios.ts";
-import { tailSeconds } from "./scenarios.ts";
+import { type ScenarioPlan, TAIL_SECONDS } from "./scenarios.ts";
 import { type Row, rowsOf, type Tick } from "./timeline.ts";
 
 export interface RunResult {
@@ -93,7 +92,7 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
       );
     }
     if (doneAt === undefined && plan.doneWhen?.(events)) doneAt = at;
-    if (k6Exit === undefined && doneAt !== undefined && at - doneAt >= tailSeconds * 1000) {
+    if (k6Exit === undefined && doneAt !== undefined && at - doneAt >= TAIL_SECONDS * 1000) {
       stoppedByRunner = true;
       await k6.stop();
       await k6.exited;

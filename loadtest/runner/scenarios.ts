@@ -44,7 +44,7 @@ export interface ScenarioPlan {
   actions: Action[];
   /** The releases the actions make (on a cluster each needs its command). */
   releases: ReleaseKind[];
-  /** The run is over: k6 is stopped (if still running) `tailSeconds` later. */
+  /** The run is over: k6 is stopped (if still running) TAIL_SECONDS later. */
   doneWhen?: (events: readonly RunEvent[]) => boolean;
   /** After k6 ends, sampling goes on until this holds, for at most `settleSeconds`. */
   settledWhen?: (rows: readonly Row[]) => boolean;
@@ -53,8 +53,8 @@ export interface ScenarioPlan {
 }
 
 const SERVICE = "redirect";
-const TAIL_SECONDS = 10;
-export const tailSeconds = TAIL_SECONDS;
+/** How long the load goes on after a scenario is over (the promotion), for the chart's sake. */
+export const TAIL_SECONDS = 10;
 
 const readyOf = (state: PlatformState, service: string) =>
   state.sample.revisions.filter((r) => r.service === service).reduce((sum, r) => sum + r.ready, 0);
