@@ -17,7 +17,7 @@ export async function localPlatform(options: {
   startTimeoutMs?: number;
 }): Promise<Platform> {
   const running = readLocalState();
-  if (running?.controlUrl && running.ingressUrl && (await answers(running.controlUrl))) {
+  if (running?.controlUrl && running.ingressUrl && (await statusAt(running.controlUrl))) {
     return new LocalPlatform(running, undefined, "the local platform already running (npm start)");
   }
   const started = Date.now();
@@ -57,29 +57,29 @@ function freshState(since: number): LocalState | undefined {
   return readLocalState();
 }
 
-async function answers(controlUrl: string): Promise<boolean> {
+interface StatusDocument {
+  services: { name: string }[];
+  revisions: { service: string; percent: number }[];
+}
+
+/** The control API's /status; undefined when no platform answers there. */
+async function statusAt(controlUrl: string): Promise<StatusDocument | undefined> {
   try {
-    return (await fetch(`${controlUrl}/status`, { signal: AbortSignal.timeout(2000) })).ok;
+    const res = await fetch(`${controlUrl}/status`, { signal: AbortSignal.timeout(2000) });
+    return res.ok ? ((await res.json()) as StatusDocument) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** Every service has a revision taking traffic. */
 async function allServing(controlUrl: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${controlUrl}/status`, { signal: AbortSignal.timeout(2000) });
-    const status = (await res.json()) as {
-      services: { name: string }[];
-      revisions: { service: string; percent: number }[];
-    };
-    return (
+  const status = await statusAt(controlUrl);
+  return Boolean(
+    status &&
       status.services.length > 0 &&
-      status.services.every((s) => status.revisions.some((r) => r.service === s.name && r.percent > 0))
-    );
-  } catch {
-    return false;
-  }
+      status.services.every((s) => status.revisions.some((r) => r.service === s.name && r.percent > 0)),
+  );
 }
 
 class LocalPlatform implements Platform {

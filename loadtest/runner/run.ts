@@ -50,7 +50,7 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
   const startedAt = Date.now();
   const ticks: Tick[] = [];
   const events: RunEvent[] = [];
-  let rows: Row[] = [];
+  const rows: Row[] = [];
   let previous = firstState;
   const pending = [...plan.actions];
   let doneAt: number | undefined;
@@ -71,7 +71,8 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
     const [state, client] = await Promise.all([platform.state(), k6Exit === undefined ? k6.counters() : undefined]);
     const at = Date.now();
     ticks.push({ at, platform: state?.sample ?? { at, revisions: [] }, ...(client ? { client } : {}) });
-    rows = rowsOf(plan.service, ticks, startedAt);
+    // A row depends on its tick and the one before: only the newest is computed.
+    rows.push(...rowsOf(plan.service, ticks.slice(-2), startedAt));
     if (state && previous) {
       const names = (s: PlatformState) =>
         s.sample.revisions.filter((r) => r.service === plan.service).map((r) => r.revision);

@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
-import { History, histogramQuantile, type RevisionSample, serviceSeries } from "./history.ts";
+import { revisionSample } from "../testing/samples.ts";
+import { History, histogramQuantile, serviceSeries } from "./history.ts";
 
 /** Cumulative buckets for `fast` answers under 5 ms and `slow` ones of 200 ms (bucket 0.25). */
 const buckets = (fast: number, slow: number) => LATENCY_BUCKETS.map((bound) => (bound >= 0.25 ? fast + slow : fast));
-
-const revision = (over: Partial<RevisionSample>): RevisionSample => ({
-  service: "redirect",
-  revision: "redirect-00001",
-  ready: 1,
-  desired: 1,
-  concurrency: 0,
-  stableConcurrency: 0,
-  percent: 100,
-  requests: 0,
-  errors: 0,
-  buckets: buckets(0, 0),
-  ...over,
-});
 
 describe("histogramQuantile", () => {
   it("interpolates inside the bucket that holds the rank, as Prometheus does", () => {
@@ -30,12 +17,12 @@ describe("histogramQuantile", () => {
 describe("serviceSeries", () => {
   it("turns counters into request rate, error rate and p95, summed over a service's revisions", () => {
     const samples = [
-      { at: 0, revisions: [revision({})] },
+      { at: 0, revisions: [revisionSample({})] },
       {
         at: 1000,
         revisions: [
-          revision({ requests: 90, errors: 9, buckets: buckets(90, 0), percent: 50, concurrency: 3 }),
-          revision({
+          revisionSample({ requests: 90, errors: 9, buckets: buckets(90, 0), percent: 50, concurrency: 3 }),
+          revisionSample({
             revision: "redirect-00002",
             requests: 10,
             errors: 0,
@@ -56,8 +43,8 @@ describe("serviceSeries", () => {
 
   it("has no error rate or p95 for a window without answers", () => {
     const samples = [
-      { at: 0, revisions: [revision({ requests: 5, buckets: buckets(5, 0) })] },
-      { at: 2000, revisions: [revision({ requests: 5, buckets: buckets(5, 0) })] },
+      { at: 0, revisions: [revisionSample({ requests: 5, buckets: buckets(5, 0) })] },
+      { at: 2000, revisions: [revisionSample({ requests: 5, buckets: buckets(5, 0) })] },
     ];
     expect(serviceSeries(samples, 1).redirect?.[0]).toMatchObject({ rps: 0, errorRate: null, p95Ms: null });
   });
@@ -66,7 +53,7 @@ describe("serviceSeries", () => {
     const samples = Array.from({ length: 12 }, (_, i) => ({
       at: i * 1000,
       // 10 answers a second; the first 5 seconds all 5xx, then none.
-      revisions: [revision({ requests: i * 10, errors: Math.min(i, 5) * 10, buckets: buckets(i * 10, 0) })],
+      revisions: [revisionSample({ requests: i * 10, errors: Math.min(i, 5) * 10, buckets: buckets(i * 10, 0) })],
     }));
     const series = serviceSeries(samples, 5).redirect ?? [];
     expect(series.at(-1)).toMatchObject({ rps: 10, errorRate: 0 });

@@ -11,8 +11,8 @@ import {
   localOverlayWithout,
   type ServingUnderTest,
   startServingForTest,
-} from "../testing/serving-under-test.ts";
-import { steadyLoad } from "../testing/steady-load.ts";
+  steadyLoad,
+} from "../testing/index.ts";
 
 let under: ServingUnderTest;
 const events: string[] = [];

@@ -11,12 +11,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
 import { createControlApp } from "../control/control-app.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
-import {
-  isCanary,
-  localOverlayWithout,
-  type ServingUnderTest,
-  startServingForTest,
-} from "../testing/serving-under-test.ts";
+import { isCanary, localOverlayWithout, type ServingUnderTest, startServingForTest } from "../testing/index.ts";
 
 let under: ServingUnderTest;
 let server: ReturnType<typeof serve>;

@@ -8,8 +8,8 @@ import {
   localOverlayWithout,
   type ServingUnderTest,
   startServingForTest,
-} from "../testing/serving-under-test.ts";
-import { steadyLoad } from "../testing/steady-load.ts";
+  steadyLoad,
+} from "../testing/index.ts";
 
 let under: ServingUnderTest;
 // Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.
