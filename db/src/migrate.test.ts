@@ -1,6 +1,7 @@
+import { freshDatabase, testDatabaseIsCitus } from "@platform/kit/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalTags, runMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
 import { seedDemoTenant } from "./seed.ts";
@@ -9,11 +10,7 @@ let url: string;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
-  const admin = postgres(inject("postgresAdminUrl"), { max: 1, onnotice: () => {} });
-  const name = `migrate_${Date.now()}`;
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  url = inject("postgresAdminUrl").replace(/\/[^/]*$/, `/${name}`);
+  url = await freshDatabase({ migrated: false });
   sql = postgres(url, { max: 2, onnotice: () => {} });
 });
 afterAll(() => sql.end());
@@ -33,9 +30,24 @@ describe("migrations", () => {
     expect((await runMigrations(url)).applied).toEqual([]);
   });
 
-  it("leave the tables local on plain PostgreSQL", async () => {
+  it("distribute the tables on Citus and leave them local on plain PostgreSQL", async () => {
     const [citus] = await sql`select count(*)::int as n from pg_extension where extname = 'citus'`;
-    expect(citus?.n).toBe(0);
+    expect(citus?.n).toBe(testDatabaseIsCitus() ? 1 : 0);
+    if (testDatabaseIsCitus()) {
+      const placed = await sql<{ table: string; kind: string }[]>`
+        select table_name::text as table,
+               citus_table_type || case when citus_table_type = 'distributed' then ' by ' || distribution_column else '' end as kind
+        from citus_tables order by 1`;
+      expect(Object.fromEntries(placed.map((p) => [p.table, p.kind]))).toEqual({
+        api_keys: "reference",
+        click_rollups: "distributed by tenant_id",
+        clicks: "distributed by tenant_id",
+        link_routes: "distributed by code",
+        links: "distributed by tenant_id",
+        rollup_state: "reference",
+        tenants: "reference",
+      });
+    }
     const tables = await sql`select tablename from pg_tables where schemaname = 'public' order by 1`;
     expect(tables.map((t) => t.tablename)).toEqual([
       "api_keys",

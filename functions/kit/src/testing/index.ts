@@ -1,30 +1,34 @@
 /**
- * Helpers for tests that talk to the real PostgreSQL and redis-server started
- * by ./global-setup.ts. Each call gives a database (migrated) or a Redis
+ * Helpers for tests that talk to the real PostgreSQL and redis-server of
+ * ./global-setup.ts. Each call gives a database (migrated) or a Redis
  * logical database of its own, so test files run in parallel without sharing
  * rows or keys.
  */
 import { randomBytes } from "node:crypto";
 import { runMigrations } from "@platform/db";
 import { Redis } from "ioredis";
-import postgres from "postgres";
 import { inject } from "vitest";
 import { type BaseConfig, baseConfigSchema, loadConfig } from "../config.ts";
 import { type ContextOptions, createFunctionContext, type FunctionContext } from "../runtime.ts";
+import { createTestDatabase, databaseUrlFor } from "./test-databases.ts";
 
-/** A new database on the test run's PostgreSQL, with every migration applied unless `migrated: false`. */
+/**
+ * A new database on the test run's PostgreSQL, with every migration applied
+ * unless `migrated: false`. On a Citus server it is a Citus database, so the
+ * migrations distribute its tables. The run drops it at its end.
+ */
 export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<string> {
   const adminUrl = inject("postgresAdminUrl");
-  const name = `test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const name = `${inject("testDatabasePrefix")}${randomBytes(4).toString("hex")}`;
+  await createTestDatabase(adminUrl, name, { citus: testDatabaseIsCitus() });
+  const url = databaseUrlFor(adminUrl, name);
   if (options.migrated ?? true) await runMigrations(url);
   return url;
+}
+
+/** The test databases are Citus databases (TEST_DATABASE_URL names a server with Citus). */
+export function testDatabaseIsCitus(): boolean {
+  return inject("testDatabaseCitus");
 }
 
 export async function freshRedisUrl(): Promise<string> {
