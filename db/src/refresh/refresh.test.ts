@@ -25,6 +25,11 @@ beforeAll(async () => {
   toUrl = await freshDatabase({ migrated: false });
   production = postgres(fromUrl, { max: 2, onnotice: () => {} });
   test = postgres(toUrl, { max: 2, onnotice: () => {} });
+  // What Citus puts in public: views over its catalog, on both sides. They are not data to copy.
+  for (const sql of [production, test]) {
+    await sql`create view citus_tables as select 'links'::text as table_name, 'distributed' as citus_table_type`;
+    await sql`create view citus_schemas as select 'public'::regnamespace as schema_name`;
+  }
   const db = drizzle(production, { schema });
   for (const name of ["Alice Martin Consulting", "Bob Dupont SARL"]) {
     const tenant = await createTenant(db, name);
@@ -113,6 +118,17 @@ describe("db:refresh-test", () => {
     const copy = await everything(test);
     expect(personal.filter((value) => copy.includes(value))).toEqual([]);
     expect(copy).not.toContain('"name":"new"');
+  });
+});
+
+describe("db:refresh-test and views", () => {
+  it("copies base tables only: views in public (Citus' citus_tables, citus_schemas) are neither copied nor refused", async () => {
+    const report = await refreshTestDatabase(fromUrl, toUrl, () => {});
+    expect(Object.keys(report.rows).sort()).toEqual([...tables].sort());
+    const views = await test`
+      select table_name as name from information_schema.views where table_schema = 'public' order by 1`;
+    expect(views.map((v) => v.name)).toEqual(["citus_schemas", "citus_tables"]);
+    expect(await test`select citus_table_type from citus_tables`).toEqual([{ citus_table_type: "distributed" }]);
   });
 });
 
