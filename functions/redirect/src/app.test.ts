@@ -25,7 +25,7 @@ beforeAll(async () => {
   await Promise.all([waitForRedis(linksContext.redis), waitForRedis(redirectContext.subscriber)]);
   links = createLinksApp(linksContext);
   redirect = createRedirectApp(redirectContext, {
-    buffer: { capacity: 1000, batchSize: 1000, flushIntervalMs: 60_000 },
+    buffer: { maxBytes: 1 << 20, batchSize: 1000, flushIntervalMs: 60_000 },
   });
   const db = linksContext.database.db;
   key = (await createApiKey(db, (await createTenant(db, "acme")).id)).key;
@@ -126,7 +126,7 @@ describe("clicks", () => {
       databaseUrl: linksContext.config.DATABASE_URL,
       ...(linksContext.config.REDIS_URL ? { redisUrl: linksContext.config.REDIS_URL } : {}),
     });
-    const app = createRedirectApp(context, { buffer: { capacity: 1000, batchSize: 1000, flushIntervalMs: 60_000 } });
+    const app = createRedirectApp(context, { buffer: { maxBytes: 1 << 20, batchSize: 1000, flushIntervalMs: 60_000 } });
     const running = await serveFunction(app, context, 0);
     const link = await createLink({ targetUrl: "https://example.com/clicked" });
     for (let i = 0; i < 25; i++) {
@@ -149,12 +149,16 @@ describe("clicks", () => {
   it("of a link deleted meanwhile are dropped without failing the batch", async () => {
     const kept = await createLink({ targetUrl: "https://example.com/kept" });
     const deleted = await createLink({ targetUrl: "https://example.com/deleted" });
+    await redirect.clicks.flush(); // the clicks of earlier tests, some of links deleted since
+    const droppedBefore = redirect.clicks.stats.droppedBy.link_deleted;
     await redirect.request(`/${kept.code}`);
     await redirect.request(`/${deleted.code}`);
     await patchLink(deleted.id, {}, "DELETE");
     await redirect.clicks.flush();
     expect(await clickCount(kept.id)).toBe(1);
     expect(redirect.clicks.stats.failedWrites).toBe(0);
+    expect(redirect.clicks.stats.droppedBy.link_deleted - droppedBefore).toBe(1);
+    expect(redirect.clicks.stats.buffered).toBe(0);
   });
 
   it("stop being recorded when the flag is switched off at run time", async () => {

@@ -7,14 +7,17 @@ import {
   requestHeader,
   retryRead,
 } from "@platform/kit";
-import { ClickBuffer } from "./click-buffer.ts";
-import { insertClicks } from "./click-writer.ts";
+import { writeBatch } from "./click-batch.ts";
+import { ClickBuffer, DEFAULT_CLICK_BUFFER } from "./click-buffer.ts";
+import { registerClickMetrics } from "./click-metrics.ts";
+import { clickWriterIo } from "./click-writer.ts";
 import { GONE_PAGE, NOT_FOUND_PAGE } from "./pages.ts";
 
 export const redirectFlagDefaults = { "redirect.recordClicks": true };
 
 export interface RedirectOptions {
-  buffer?: { capacity: number; batchSize: number; flushIntervalMs: number };
+  /** The click buffer: its memory budget (bytes), clicks per write, longest wait before a write. */
+  buffer?: { maxBytes: number; batchSize: number; flushIntervalMs: number };
   /** The edge's geo header with the client's country (default cf-ipcountry, Cloudflare's). */
   countryHeader?: string;
   /** Injected by tests to control expiry. */
@@ -43,17 +46,16 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
     ...(context.redis ? { redis: context.redis } : {}),
     ...(context.subscriber ? { subscriber: context.subscriber } : {}),
   });
+  const clickIo = clickWriterIo(database.sql);
   const clicks = new ClickBuffer({
-    ...(options.buffer ?? { capacity: 10_000, batchSize: 500, flushIntervalMs: 1000 }),
-    write: async (batch) => {
-      await insertClicks(database.sql, batch);
-    },
-    onError: (error, count) => logger.warn({ err: error, clicks: count }, "click batch not written; will retry"),
+    ...(options.buffer ?? DEFAULT_CLICK_BUFFER),
+    write: (batch) => writeBatch(batch, clickIo),
+    onDrop: (reason, count, error) => logger.warn({ err: error, reason, clicks: count }, "clicks dropped"),
+    onRetry: (error, count, delayMs) =>
+      logger.warn({ err: error, clicks: count, retryInMs: delayMs }, "click batch not written; will retry"),
   });
-  metrics.gauge("clicks_buffered", "Clicks waiting to be written", () => clicks.stats.buffered);
-  metrics.gauge("clicks_written_total", "Clicks written to the database", () => clicks.stats.written);
-  metrics.gauge("clicks_dropped_total", "Clicks dropped because the buffer was full", () => clicks.stats.dropped);
-  context.onShutdown(() => clicks.close());
+  registerClickMetrics(metrics, clicks);
+  context.onShutdown(() => clicks.close(context.config.SHUTDOWN_TIMEOUT_MS));
 
   // Ready without the database: cached codes are still served, and Knative
   // would otherwise take every replica out of the route during an outage.
@@ -74,7 +76,7 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
       clicks.add({
         tenantId: route.tenantId,
         linkId: route.linkId,
-        clickedAt: new Date(at),
+        clickedAt: at,
         referrer: requestHeader(c, "referer")?.slice(0, 512) ?? null,
         userAgent: requestHeader(c, "user-agent")?.slice(0, 256) ?? null,
         country: countryCode(requestHeader(c, countryHeader)),

@@ -1,39 +1,53 @@
-import { describe, expect, it } from "vitest";
-import { type Click, ClickBuffer } from "./click-buffer.ts";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BatchOutcome } from "./click-batch.ts";
+import { type Click, ClickBuffer, type ClickDropReason, retryDelayMs } from "./click-buffer.ts";
+import { CLICK_OVERHEAD_BYTES, clickBytes } from "./click-record.ts";
 
-type Outcome = "ok" | "fail";
-
-const click = (linkId: number): Click => ({
+const click = (linkId: number, referrer: string | null = null): Click => ({
   tenantId: 1,
   linkId,
-  clickedAt: new Date(0),
-  referrer: null,
+  clickedAt: 0,
+  referrer,
   country: "ZZ",
   userAgent: null,
 });
+const ONE = CLICK_OVERHEAD_BYTES; // the budget of one click without headers
 
-/** A buffer whose writes follow `outcomes` (then "ok"); `hold()` makes writes wait until `release()`. */
-function harness(capacity: number, batchSize: number, outcomes: Outcome[] = []) {
+type Step = "ok" | "fail" | ((clicks: Click[]) => BatchOutcome);
+
+/** A buffer whose writes follow `steps` (then "ok"); `hold()` makes writes wait until `release()`. */
+function harness(
+  maxClicks: number,
+  batchSize: number,
+  steps: Step[] = [],
+  retryBackoff = { initialMs: 100, maxMs: 400 },
+) {
   const writes: number[][] = [];
-  const failures: number[] = [];
+  const drops: [ClickDropReason, number][] = [];
+  const retries: [number, number][] = [];
   let gate: Promise<void> = Promise.resolve();
   let open = () => {};
   const buffer = new ClickBuffer({
-    capacity,
+    maxBytes: maxClicks * ONE,
     batchSize,
-    flushIntervalMs: 60_000,
+    flushIntervalMs: 1000,
+    retryBackoff,
     write: async (clicks) => {
       writes.push(clicks.map((c) => c.linkId));
-      const outcome = outcomes.shift() ?? "ok";
+      const step = steps.shift() ?? "ok";
       await gate;
-      if (outcome === "fail") throw new Error("database down");
+      if (step === "fail") throw Object.assign(new Error("terminating connection"), { code: "57P01" });
+      if (step === "ok") return { written: clicks.length, dropped: [], retry: [] };
+      return step(clicks);
     },
-    onError: (_error, count) => failures.push(count),
+    onDrop: (reason, count) => drops.push([reason, count]),
+    onRetry: (_error, count, delayMs) => retries.push([count, delayMs]),
   });
   return {
     buffer,
     writes,
-    failures,
+    drops,
+    retries,
     add: (...ids: number[]) => ids.map((id) => buffer.add(click(id))),
     hold: () => {
       gate = new Promise((resolve) => {
@@ -45,58 +59,149 @@ function harness(capacity: number, batchSize: number, outcomes: Outcome[] = []) 
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const noDrops = { link_deleted: 0, rejected: 0, buffer_full: 0, shutdown: 0 };
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("clickBytes", () => {
+  it.each([
+    ["no headers", click(1), ONE],
+    ["a referrer of 10 characters", click(1, "https://a/"), ONE + 20],
+    ["both headers at their longest", { ...click(1, "r".repeat(512)), userAgent: "u".repeat(256) }, ONE + 1536],
+  ])("%s", (_name, c, bytes) => {
+    expect(clickBytes(c)).toBe(bytes);
+  });
+});
+
+describe("retryDelayMs", () => {
+  it.each([
+    [0, 0],
+    [1, 100],
+    [2, 200],
+    [3, 400],
+    [4, 800],
+    [7, 5000],
+    [1000, 5000],
+  ])("after %i failures: %i ms", (failures, delay) => {
+    expect(retryDelayMs(failures, { initialMs: 100, maxMs: 5000 })).toBe(delay);
+  });
+});
 
 describe("ClickBuffer", () => {
-  it("drops and counts clicks past capacity", () => {
+  it("holds clicks up to its memory budget, then drops and counts new ones", () => {
     const h = harness(3, 10);
     expect(h.add(1, 2, 3, 4, 5)).toEqual([true, true, true, false, false]);
-    expect(h.buffer.stats).toEqual({ buffered: 3, written: 0, dropped: 2, failedWrites: 0 });
+    expect(h.buffer.stats).toEqual({
+      buffered: 3,
+      bufferedBytes: 3 * ONE,
+      written: 0,
+      dropped: 2,
+      droppedBy: { ...noDrops, buffer_full: 2 },
+      failedWrites: 0,
+    });
     expect(h.writes).toEqual([]);
   });
 
-  it("writes a batch once batchSize clicks wait", async () => {
+  it("counts bytes, not clicks: one long click takes the room of several short ones", () => {
+    const h = harness(10, 100);
+    expect(h.buffer.add(click(1, "r".repeat(4 * ONE)))).toBe(true); // 9 × ONE
+    expect(h.add(2, 3)).toEqual([true, false]);
+  });
+
+  it("reports drops for a full buffer as one sum per flush interval, not per click", async () => {
+    const h = harness(1, 10);
+    h.hold();
+    h.add(1, 2, 3, 4);
+    expect(h.drops).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.drops).toEqual([["buffer_full", 3]]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.drops).toEqual([["buffer_full", 3]]);
+  });
+
+  it("writes a batch once batchSize clicks wait, and the rest at the flush interval", async () => {
     const h = harness(10, 3);
     h.add(1, 2);
     expect(h.writes).toEqual([]);
-    h.add(3);
+    h.add(3, 4);
     expect(h.writes).toEqual([[1, 2, 3]]);
-    await h.buffer.flush();
-    expect(h.buffer.stats).toEqual({ buffered: 0, written: 3, dropped: 0, failedWrites: 0 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.writes).toEqual([[1, 2, 3], [4]]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 4 });
   });
 
-  it("runs one write at a time", async () => {
+  it("runs one write at a time and starts the next full batch when it ends", async () => {
     const h = harness(10, 3);
     h.hold();
     h.add(...range(1, 7));
     expect(h.writes).toEqual([[1, 2, 3]]);
     h.release();
-    await h.buffer.flush();
-    expect(h.buffer.stats).toMatchObject({ buffered: 4, written: 3 });
-    await h.buffer.flush();
+    await vi.advanceTimersByTimeAsync(0);
     expect(h.writes).toEqual([
       [1, 2, 3],
       [4, 5, 6],
     ]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 1, written: 6 });
   });
 
-  it.each([
-    // capacity, clicks added while the failing write runs, queue afterwards, dropped
-    ["everything fits back", 10, [4, 5], [1, 2, 3, 4, 5], 0],
-    ["part of the batch fits back", 5, [4, 5, 6, 7], [1, 4, 5, 6, 7], 2],
-    ["nothing fits back", 4, [4, 5, 6, 7], [4, 5, 6, 7], 3],
-    ["nothing fits back, new clicks refused", 4, [4, 5, 6, 7, 8], [4, 5, 6, 7], 4],
-  ])("a failed write goes back to the front: %s", async (_name, capacity, during, queue, dropped) => {
-    const h = harness(capacity, 3, ["fail"]);
-    h.hold();
+  it("keeps a batch that failed for a retryable reason, at the front, and tries it again after a backoff", async () => {
+    const h = harness(10, 3, ["fail", "fail"]);
     h.add(1, 2, 3);
-    h.add(...during);
-    h.release();
-    await h.buffer.flush();
-    expect(h.buffer.stats).toEqual({ buffered: queue.length, written: 0, dropped, failedWrites: 1 });
-    expect(h.failures).toEqual([3]);
-    await h.buffer.close();
-    expect(h.writes.slice(1).flat()).toEqual(queue);
-    expect(h.buffer.stats.written).toBe(queue.length);
+    await vi.advanceTimersByTimeAsync(0);
+    h.add(4);
+    expect(h.buffer.stats).toMatchObject({ buffered: 4, written: 0, dropped: 0, failedWrites: 1 });
+    expect(h.retries).toEqual([[3, 100]]);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(h.writes).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.writes).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(h.retries).toEqual([
+      [3, 100],
+      [3, 200],
+    ]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(h.writes.at(-1)).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.writes.at(-1)).toEqual([4]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 4, dropped: 0, failedWrites: 2 });
+  });
+
+  it("counts and reports what a write dropped, keeps what it gave back, and is not held up by either", async () => {
+    const outcome = (clicks: Click[]): BatchOutcome => ({
+      written: 2,
+      dropped: [
+        { reason: "link_deleted", clicks: clicks.filter((c) => c.linkId === 2) },
+        { reason: "rejected", clicks: clicks.filter((c) => c.linkId === 3), error: new Error("bad") },
+      ],
+      retry: clicks.filter((c) => c.linkId === 5),
+      retryError: new Error("gone"),
+    });
+    const h = harness(10, 5, [outcome]);
+    h.add(1, 2, 3, 4, 5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.drops).toEqual([
+      ["link_deleted", 1],
+      ["rejected", 1],
+    ]);
+    expect(h.buffer.stats).toEqual({
+      buffered: 1,
+      bufferedBytes: ONE,
+      written: 2,
+      dropped: 2,
+      droppedBy: { ...noDrops, link_deleted: 1, rejected: 1 },
+      failedWrites: 1,
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.writes.at(-1)).toEqual([5]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 3 });
   });
 
   it("close() writes everything in batches", async () => {
@@ -104,39 +209,52 @@ describe("ClickBuffer", () => {
     h.add(...range(1, 7));
     await h.buffer.close();
     expect(h.writes).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
-    expect(h.buffer.stats).toEqual({ buffered: 0, written: 7, dropped: 0, failedWrites: 0 });
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 7, dropped: 0 });
   });
 
-  it("close() gives up after a failed batch and counts the rest as dropped", async () => {
-    const h = harness(100, 3, ["ok", "fail"]);
+  it("close() retries with backoff through a short outage and loses nothing", async () => {
+    const h = harness(100, 3, ["ok", "fail", "fail", "fail"]);
+    h.add(...range(1, 7));
+    const closing = h.buffer.close(10_000);
+    await vi.advanceTimersByTimeAsync(100 + 200 + 400);
+    await closing;
+    expect(h.writes.flat()).toEqual([1, 2, 3, 4, 5, 6, 4, 5, 6, 4, 5, 6, 4, 5, 6, 7]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 7, dropped: 0, failedWrites: 3 });
+  });
+
+  it("close() gives up at its deadline and counts what is left as dropped at shutdown", async () => {
+    const h = harness(100, 3, ["ok", ...Array<Step>(100).fill("fail")]);
     h.add(...range(1, 8));
-    await h.buffer.close();
-    expect(h.writes).toEqual([
-      [1, 2, 3],
-      [4, 5, 6],
-    ]);
-    expect(h.buffer.stats).toEqual({ buffered: 0, written: 3, dropped: 5, failedWrites: 1 });
+    const closing = h.buffer.close(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    await closing;
+    expect(h.writes[0]).toEqual([1, 2, 3]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 3, dropped: 5 });
+    expect(h.buffer.stats.droppedBy.shutdown).toBe(5);
+    expect(h.drops).toEqual([["shutdown", 5]]);
   });
 
-  it("close() retries a batch whose write failed before it was called", async () => {
+  it("close() waits for a write under way and writes its batch again if it failed", async () => {
     const h = harness(100, 3, ["fail"]);
     h.hold();
     h.add(1, 2, 3);
     const closing = h.buffer.close();
     h.release();
+    await vi.advanceTimersByTimeAsync(100);
     await closing;
     expect(h.writes).toEqual([
       [1, 2, 3],
       [1, 2, 3],
     ]);
-    expect(h.buffer.stats).toEqual({ buffered: 0, written: 3, dropped: 0, failedWrites: 1 });
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 3, dropped: 0, failedWrites: 1 });
   });
 
   it("refuses and counts clicks after close()", async () => {
     const h = harness(100, 3);
     await h.buffer.close();
     expect(h.add(1, 2)).toEqual([false, false]);
-    expect(h.buffer.stats).toEqual({ buffered: 0, written: 0, dropped: 2, failedWrites: 0 });
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 0, dropped: 2 });
+    expect(h.buffer.stats.droppedBy.shutdown).toBe(2);
     expect(h.writes).toEqual([]);
   });
 });
