@@ -4,6 +4,7 @@
  * (knative/serving pkg/apis/autoscaling/annotation_validation.go; the numbers
  * are in ../shared/facts/knative.md.)
  */
+import { type AutoscalerConfig, defaultAutoscalerConfig } from "./config-autoscaler.ts";
 import { formatGoDuration, parseGoDuration } from "./go-duration.ts";
 
 export const PREFIX = "autoscaling.knative.dev/";
@@ -40,10 +41,14 @@ export function validateAutoscalingAnnotations(annotations: Annotations): string
   return readAutoscaling(annotations, 0).errors;
 }
 
-/** The settings a revision scales by; `containerConcurrency` 0 means unlimited. */
+/**
+ * The settings a revision scales by; `containerConcurrency` 0 means unlimited.
+ * What the annotations leave unset comes from the cluster's config-autoscaler.
+ */
 export function readAutoscaling(
   annotations: Annotations,
   containerConcurrency: number,
+  cluster: AutoscalerConfig = defaultAutoscalerConfig,
 ): { settings: AutoscalingSettings; errors: string[] } {
   const errors: string[] = [];
   const get = (key: string) => annotations[PREFIX + key];
@@ -61,9 +66,9 @@ export function readAutoscaling(
     }
     return check && !check(n, raw) ? fallback : n;
   };
-  const wholeAtLeastZero = (key: string): number => {
+  const wholeAtLeastZero = (key: string, fallback: number): number => {
     const raw = get(key);
-    if (raw === undefined) return 0;
+    if (raw === undefined) return fallback;
     if (!/^[+-]?\d+$/.test(raw)) {
       invalid(key, raw);
       return 0;
@@ -94,7 +99,7 @@ export function readAutoscaling(
     return ms;
   };
 
-  const classValue = get("class") ?? KPA;
+  const classValue = get("class") ?? cluster.podAutoscalerClass;
   if (classValue.endsWith("autoscaling.knative.dev") && classValue !== KPA && classValue !== HPA) {
     invalid("class", classValue);
   }
@@ -102,8 +107,8 @@ export function readAutoscaling(
   if (metricValue !== "concurrency" && metricValue !== "rps") invalid("metric", metricValue);
   const metric = metricValue === "rps" ? "rps" : "concurrency";
 
-  const minScale = wholeAtLeastZero("min-scale");
-  const maxScale = wholeAtLeastZero("max-scale");
+  const minScale = wholeAtLeastZero("min-scale", cluster.minScale);
+  const maxScale = wholeAtLeastZero("max-scale", cluster.maxScale);
   if (maxScale !== 0 && maxScale < minScale) {
     errors.push(
       `max-scale=${maxScale} is less than min-scale=${minScale}: ${PATH}${PREFIX}max-scale, ${PATH}${PREFIX}min-scale`,
@@ -124,12 +129,12 @@ export function readAutoscaling(
     }
   }
 
-  const panicWindowPercentage = number("panic-window-percentage", 10, (n, raw) => {
+  const panicWindowPercentage = number("panic-window-percentage", cluster.panicWindowPercentage, (n, raw) => {
     if (n >= 1 && n <= 100) return true;
     outOfBounds("panic-window-percentage", raw, 1, 100);
     return false;
   });
-  const panicThresholdPercentage = number("panic-threshold-percentage", 200, (n, raw) => {
+  const panicThresholdPercentage = number("panic-threshold-percentage", cluster.panicThresholdPercentage, (n, raw) => {
     if (n >= 110 && n <= 1000) return true;
     outOfBounds("panic-threshold-percentage", raw, 110, 1000);
     return false;
@@ -139,36 +144,55 @@ export function readAutoscaling(
     errors.push(`target ${raw} should be at least 0.01: ${PATH}${PREFIX}target`);
     return false;
   });
-  const utilization = number("target-utilization-percentage", 70, (n, raw) => {
+  const utilizationPercentage = number("target-utilization-percentage", Number.NaN, (n, raw) => {
     if (n >= 1 && n <= 100) return true;
     outOfBounds("target-utilization-percentage", raw, 1, 100);
     return false;
   });
-  const targetBurstCapacity = number("target-burst-capacity", 211, (n, raw) => {
+  const targetBurstCapacity = number("target-burst-capacity", cluster.targetBurstCapacity, (n, raw) => {
     if (n >= 0 || n === -1) return true;
     invalid("target-burst-capacity", raw);
     return false;
   });
 
-  const stableWindowMs = duration("window", 60_000, WINDOW_MIN_MS, "truncate");
-  const scaleDownDelayMs = duration("scale-down-delay", 0, 0, "round");
-  const scaleToZeroPodRetentionMs = duration("scale-to-zero-pod-retention-period", 0, 0, false);
+  const stableWindowMs = duration("window", cluster.stableWindowMs, WINDOW_MIN_MS, "truncate");
+  const scaleDownDelayMs = duration("scale-down-delay", cluster.scaleDownDelayMs, 0, "round");
+  const scaleToZeroPodRetentionMs = duration(
+    "scale-to-zero-pod-retention-period",
+    cluster.scaleToZeroPodRetentionPeriodMs,
+    0,
+    false,
+  );
 
-  let initialScale = 1;
+  // GetInitialScale: the cluster's, unless the annotation sets one it allows.
+  let initialScale = cluster.initialScale;
   const initialRaw = get("initial-scale");
   if (initialRaw !== undefined) {
     const n = Number(initialRaw);
     if (!/^[+-]?\d+$/.test(initialRaw)) invalid("initial-scale", initialRaw);
     else if (n < 0) errors.push(`invalid value: ${initialRaw}: ${PREFIX}initial-scale must be greater than 0`);
-    else if (n === 0) errors.push(`invalid value: ${initialRaw}: ${PREFIX}initial-scale=0 not allowed by cluster`);
+    else if (n === 0 && !cluster.allowZeroInitialScale)
+      errors.push(`invalid value: ${initialRaw}: ${PREFIX}initial-scale=0 not allowed by cluster`);
     else initialScale = n;
   }
 
-  // Capacity per replica: containerConcurrency, else 100 (200 requests per second);
-  // the target annotation overrides it, but never beyond containerConcurrency.
-  let totalValue = metric === "rps" ? 200 : containerConcurrency > 0 ? containerConcurrency : 100;
-  if (Number.isFinite(target)) totalValue = containerConcurrency > 0 ? Math.min(target, containerConcurrency) : target;
-  const targetValue = Math.max(0.01, (totalValue * utilization) / 100);
+  // ResolveMetricTarget: capacity per replica is containerConcurrency, else the
+  // cluster's default (requests per second for rps); the target annotation
+  // overrides it, but never beyond containerConcurrency.
+  let totalValue =
+    metric === "rps"
+      ? cluster.rpsTargetDefault
+      : containerConcurrency > 0
+        ? containerConcurrency
+        : cluster.containerConcurrencyTargetDefault;
+  if (Number.isFinite(target))
+    totalValue = metric === "concurrency" && containerConcurrency > 0 ? Math.min(target, containerConcurrency) : target;
+  const utilization = Number.isFinite(utilizationPercentage)
+    ? utilizationPercentage / 100
+    : metric === "rps"
+      ? cluster.targetUtilization
+      : cluster.containerConcurrencyTargetFraction;
+  const targetValue = Math.max(0.01, totalValue * utilization);
   const panicWindowMs = Math.max(1000, Math.round((stableWindowMs * panicWindowPercentage) / 100 / 1000) * 1000);
 
   return {

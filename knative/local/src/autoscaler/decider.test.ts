@@ -106,3 +106,100 @@ describe("decide: over time", () => {
     expect(pods).toEqual([4, 4, 4, 2, 2]);
   });
 });
+
+// Cases and numbers of Knative's pkg/autoscaler/scaling/autoscaler_test.go (v0.51.0).
+describe("decide: Knative's autoscaler_test cases", () => {
+  const knative = (overrides: Partial<DeciderSpec> = {}): DeciderSpec => ({
+    ...defaultDeciderSpec,
+    targetValue: 10,
+    totalValue: 10 / 0.75,
+    targetBurstCapacity: 100,
+    panicThreshold: 2,
+    maxScaleUpRate: 10,
+    maxScaleDownRate: 10,
+    stableWindowMs: 60_000,
+    reachable: true,
+    ...overrides,
+  });
+  const at = (s: DeciderSpec, state: DeciderState, ready: number, stable: number, panic: number, now: number) =>
+    decide(s, state, { readyPods: ready, stable, panic }, now);
+
+  it("TestAutoscalerScaleDownDelay: simple, then gradual", () => {
+    const s = knative({ panicThreshold: 100, scaleDownDelayMs: 5 * 60_000 });
+    let state = calm;
+    const step = (now: number, load: number) => {
+      const r = at(s, state, 0, load, load, now);
+      state = r.state;
+      return r.decision?.desiredPods;
+    };
+    expect(step(2000, 40)).toBe(4);
+    expect(step(5 * 60_000, 0)).toBe(4); // less than the delay
+    expect(step(5 * 60_000 + 2000, 0)).toBe(0);
+    expect(step(9 * 60_000, 40)).toBe(4);
+    expect(step(10 * 60_000, 30)).toBe(4); // 4 still dominates
+    expect(step(11 * 60_000, 0)).toBe(4);
+    expect(step(14 * 60_000, 0)).toBe(3); // 4 scrolls out
+    expect(step(15 * 60_000, 0)).toBe(0); // everything scrolled out
+  });
+
+  it("TestAutoscalerScaleDownDelayNotReachable: an unreachable revision scales down at once", () => {
+    const s = knative({ panicThreshold: 100, scaleDownDelayMs: 5 * 60_000 });
+    const up = at(s, calm, 0, 40, 40, 2000);
+    expect(up.decision?.desiredPods).toBe(4);
+    const held = at(s, up.state, 0, 0, 0, 60_000);
+    expect(held.decision?.desiredPods).toBe(4);
+    expect(at({ ...s, reachable: false }, held.state, 0, 0, 0, 2000).decision?.desiredPods).toBe(0);
+  });
+
+  it("TestAutoscalerScaleDownDelayZero: no delay scales down at once", () => {
+    const s = knative({ panicThreshold: 100 });
+    const up = at(s, calm, 0, 40, 40, 0);
+    expect(at(s, up.state, 0, 20, 20, 500).decision?.desiredPods).toBe(2);
+  });
+
+  it.each([
+    // name, ready, stable, panic, tbc, desired, excess burst capacity (expectedEBC: 10/0.75*pods - tbc - panic)
+    ["StableModeIncreaseWithConcurrencyDefault", 1, 50, 10, 101, 5, Math.floor((10 / 0.75) * 1 - 101 - 10)],
+    ["StableModeIncreaseWithConcurrencyDefault, 100", 1, 100, 10, 101, 10, Math.floor((10 / 0.75) * 1 - 101 - 10)],
+    ["StableModeNoTrafficScaleToZero, 1", 1, 1, 0, 75, 1, Math.floor((10 / 0.75) * 1 - 75)],
+    ["StableModeNoTrafficScaleToZero, 0", 1, 0, 0, 75, 0, Math.floor((10 / 0.75) * 1 - 75)],
+    ["StableModeDecrease, 100 on 8", 8, 100, 100, 98, 10, Math.floor((10 / 0.75) * 8 - 98 - 100)],
+    ["StableModeDecrease, 50 on 8", 8, 50, 50, 98, 5, Math.floor((10 / 0.75) * 8 - 98 - 50)],
+  ] as const)("TestAutoscaler%s", (_name, ready, stable, panic, tbc, desired, ebc) => {
+    const { decision } = at(knative({ targetBurstCapacity: tbc }), calm, ready, stable, panic, 0);
+    expect(decision?.desiredPods).toBe(desired);
+    expect(decision?.excessBurstCapacity).toBe(ebc);
+  });
+
+  it("TestAutoscalerActivationScale", () => {
+    const s = knative({ targetBurstCapacity: 75, activationScale: 2 });
+    expect(at(s, calm, 1, 0, 0, 0).decision?.desiredPods).toBe(0);
+    expect(at(s, calm, 1, 1, 0, 0).decision?.desiredPods).toBe(2);
+  });
+
+  it("TestAutoscalerUnpanicAfterSlowIncrease", () => {
+    const s = knative({ targetValue: 1, totalValue: 1 / 0.75, targetBurstCapacity: 98 });
+    const first = at(s, calm, 10, 11, 25, 0);
+    expect(first.decision?.desiredPods).toBe(25);
+    expect(first.state.panicSince).toBe(0);
+    const half = at(s, first.state, 40, 30, 41, 30_000);
+    expect(half.decision?.desiredPods).toBe(41);
+    expect(half.state.panicSince).toBe(0);
+    const end = at(s, half.state, 55, 50, 56, 62_000);
+    expect(end.decision).toMatchObject({ desiredPods: 50, panicking: false });
+  });
+
+  it("TestAutoscalerExtendPanicWindow", () => {
+    const s = knative({ targetValue: 1, totalValue: 1 / 0.75, targetBurstCapacity: 98 });
+    const first = at(s, calm, 10, 11, 25, 0);
+    const half = at(s, first.state, 40, 30, 80, 30_000);
+    expect(half.decision?.desiredPods).toBe(80);
+    expect(half.state.panicSince).toBe(30_000);
+  });
+
+  it("TestStartInPanicMode: a new decider panics only with 2 or more ready pods", () => {
+    expect(newDeciderState(0, 0)).toMatchObject({ panicSince: undefined, maxPanicPods: 0 });
+    expect(newDeciderState(1, 0)).toMatchObject({ panicSince: undefined, maxPanicPods: 1 });
+    expect(newDeciderState(2, 0)).toMatchObject({ panicSince: 0, maxPanicPods: 2 });
+  });
+});

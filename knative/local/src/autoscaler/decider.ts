@@ -19,7 +19,7 @@ export interface DeciderSpec {
   stableWindowMs: number;
   /** At least this many pods whenever there is load, if above 1. */
   activationScale: number;
-  /** Scale down only to the highest decision of this long ago; 0 for none. */
+  /** Scale down only to the highest decision of this long ago (reachable revisions only); 0 for none. */
   scaleDownDelayMs: number;
   /** False for a revision no route sends traffic to: it may scale down freely. */
   reachable: boolean;
@@ -45,8 +45,8 @@ export interface DeciderState {
   panicSince: number | undefined;
   /** The highest count decided during this panic: it never goes down in panic. */
   maxPanicPods: number;
-  /** Recent decisions, for scale-down-delay. */
-  recent: { at: number; pods: number }[];
+  /** Recent decisions by 2-second tick index, for scale-down-delay (Knative's max.TimeWindow). */
+  recent: { index: number; pods: number }[];
 }
 
 /** Observed averages over the stable and the panic window, and the pods ready now. */
@@ -103,9 +103,10 @@ export function decide(
     desired = maxPanicPods;
   }
 
+  // Knative delays scale-down only for a reachable revision (autoscaler.go, Scale).
   let recent = state.recent;
-  if (spec.scaleDownDelayMs > 0) {
-    recent = [...state.recent.filter((r) => r.at > now - spec.scaleDownDelayMs), { at: now, pods: desired }];
+  if (spec.reachable && spec.scaleDownDelayMs > 0) {
+    recent = recordMax(recent, spec.scaleDownDelayMs, now, desired);
     desired = Math.max(...recent.map((r) => r.pods));
   }
 
@@ -121,4 +122,17 @@ export function decide(
     decision: { desiredPods: desired, excessBurstCapacity, panicking: panicSince !== undefined },
     state: { panicSince, maxPanicPods, recent },
   };
+}
+
+/**
+ * Knative's max.TimeWindow of ceil(delay / 2 s) buckets indexed by the 2-second
+ * tick: a value stays until its bucket is a whole window older than the newest.
+ */
+function recordMax(recent: DeciderState["recent"], delayMs: number, now: number, pods: number) {
+  const size = Math.ceil(delayMs / TICK_MS);
+  const index = Math.floor(now / TICK_MS);
+  const kept = recent.filter((r) => index - r.index < size);
+  const last = kept.at(-1);
+  if (last?.index === index) return [...kept.slice(0, -1), { index, pods: Math.max(last.pods, pods) }];
+  return [...kept, { index, pods }];
 }

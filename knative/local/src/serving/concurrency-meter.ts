@@ -1,7 +1,11 @@
 /**
- * What a replica's queue-proxy reports every second: the time-weighted
+ * What a replica's queue-proxy reports every second, as Knative's RequestStats
+ * computes it (knative.dev/networking pkg/http/stats): the time-weighted
  * average of in-flight requests over the period (sum of concurrency x time,
- * over the time) and how many requests arrived. Pure: the caller passes times.
+ * over the time) and how many requests arrived. A request counts from the
+ * moment it reaches the replica's proxy, waiting for a slot included, to its
+ * answer. The activator keeps one for the requests it holds. Pure: the caller
+ * passes times.
  */
 export class ConcurrencyMeter {
   private inFlight = 0;
@@ -30,11 +34,11 @@ export class ConcurrencyMeter {
     return this.inFlight;
   }
 
-  /** The period's report, and a new period from `now`. */
+  /** The period's report, and a new period from `now`; a period of no time reports 0. */
   report(now: number): { averageConcurrency: number; requests: number } {
     this.advance(now);
     const elapsed = now - this.periodStart;
-    const averageConcurrency = elapsed > 0 ? this.weighted / elapsed : this.inFlight;
+    const averageConcurrency = elapsed > 0 ? this.weighted / elapsed : 0;
     const requests = this.arrivals;
     this.periodStart = now;
     this.weighted = 0;
@@ -46,4 +50,29 @@ export class ConcurrencyMeter {
     this.weighted += this.inFlight * Math.max(0, now - this.lastChange);
     this.lastChange = Math.max(this.lastChange, now);
   }
+}
+
+/**
+ * What the autoscaler scrapes from a revision for the period: the ready
+ * replicas' reports summed (Knative averages a sample of ready pods and
+ * multiplies by their count; here every ready replica is read), nothing when
+ * none is ready, and the activator's report. Every meter starts a new period.
+ */
+export function scrapeRevision(
+  replicas: Iterable<{ ready: boolean; meter: ConcurrencyMeter }>,
+  activator: ConcurrencyMeter,
+  now: number,
+): {
+  replicas: { averageConcurrency: number; requests: number } | undefined;
+  activator: { averageConcurrency: number; requests: number };
+} {
+  let sum: { averageConcurrency: number; requests: number } | undefined;
+  for (const { ready, meter } of replicas) {
+    const report = meter.report(now);
+    if (!ready) continue;
+    sum ??= { averageConcurrency: 0, requests: 0 };
+    sum.averageConcurrency += report.averageConcurrency;
+    sum.requests += report.requests;
+  }
+  return { replicas: sum, activator: activator.report(now) };
 }
