@@ -5,7 +5,7 @@
  * references still hold; the copy takes new rows; a second run gives the same.
  */
 import { createApiKey, createTenant, schema } from "@platform/db";
-import { freshDatabase } from "@platform/kit/testing";
+import { freshDatabase, testDatabaseIsCitus } from "@platform/kit/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,10 +25,12 @@ beforeAll(async () => {
   toUrl = await freshDatabase({ migrated: false });
   production = postgres(fromUrl, { max: 2, onnotice: () => {} });
   test = postgres(toUrl, { max: 2, onnotice: () => {} });
-  // What Citus puts in public: views over its catalog, on both sides. They are not data to copy.
-  for (const sql of [production, test]) {
-    await sql`create view citus_tables as select 'links'::text as table_name, 'distributed' as citus_table_type`;
-    await sql`create view citus_schemas as select 'public'::regnamespace as schema_name`;
+  // What Citus puts in public: views over its catalog, on both sides (on Citus, Citus' own). Not data to copy.
+  if (!testDatabaseIsCitus()) {
+    for (const sql of [production, test]) {
+      await sql`create view citus_tables as select 'links'::text as table_name, 'distributed' as citus_table_type`;
+      await sql`create view citus_schemas as select 'public'::regnamespace as schema_name`;
+    }
   }
   const db = drizzle(production, { schema });
   for (const name of ["Alice Martin Consulting", "Bob Dupont SARL"]) {
@@ -127,8 +129,9 @@ describe("db:refresh-test and views", () => {
     expect(Object.keys(report.rows).sort()).toEqual([...tables].sort());
     const views = await test`
       select table_name as name from information_schema.views where table_schema = 'public' order by 1`;
-    expect(views.map((v) => v.name)).toEqual(["citus_schemas", "citus_tables"]);
-    expect(await test`select citus_table_type from citus_tables`).toEqual([{ citus_table_type: "distributed" }]);
+    expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(["citus_schemas", "citus_tables"]));
+    const [listed] = await test`select count(*)::int as n from citus_tables where citus_table_type = 'distributed'`;
+    expect(listed?.n).toBeGreaterThan(0);
   });
 });
 
