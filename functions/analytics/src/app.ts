@@ -5,6 +5,7 @@ import {
   apiKeyAuth,
   type BaseConfig,
   createFunctionApp,
+  dateTimeInput,
   type FunctionContext,
   idParam,
   ProblemError,
@@ -30,9 +31,7 @@ export interface AnalyticsOptions {
   now?: () => number;
 }
 
-const dateTime = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z" })
-  .transform((value) => Date.parse(value));
+const dateTime = dateTimeInput().transform((value) => Date.parse(value));
 const RangeQuery = z.strictObject({
   from: dateTime.optional().openapi({ param: { name: "from", in: "query" }, example: "2030-01-01T00:00:00Z" }),
   to: dateTime.optional().openapi({ param: { name: "to", in: "query" }, example: "2030-01-08T00:00:00Z" }),
@@ -68,7 +67,9 @@ const RollupResult = z
   .openapi("RollupResult");
 const problem = problemContent;
 const errors = {
-  400: problem("Invalid query"),
+  400: problem(
+    "A field is invalid, `from` is not before `to`, or the range holds more than 1100 buckets of the granularity; `errors` names the field",
+  ),
   401: problem("Missing or unknown key"),
   503: problem("Database unreachable"),
 };
@@ -76,6 +77,7 @@ const errors = {
 const linkStatsRoute = createRoute({
   method: "get",
   path: "/stats/links/{id}",
+  operationId: "linkStats",
   summary: "Clicks of one link over time",
   security: [{ apiKey: [] }],
   request: {
@@ -91,6 +93,7 @@ const linkStatsRoute = createRoute({
 const tenantStatsRoute = createRoute({
   method: "get",
   path: "/stats",
+  operationId: "tenantStats",
   summary: "Clicks of all your links over time, and the top links",
   security: [{ apiKey: [] }],
   request: { query: RangeQuery },
@@ -102,12 +105,17 @@ const tenantStatsRoute = createRoute({
 const rollupRoute = createRoute({
   method: "post",
   path: "/rollups",
+  operationId: "rollUp",
   summary: "Roll raw clicks up into hourly counts (idempotent; for a scheduler)",
+  security: [{ rollupToken: [] }],
   request: { body: { required: false, content: { "application/json": { schema: RollupRequest } } } },
   responses: {
     200: { description: "What was rolled up", content: { "application/json": { schema: RollupResult } } },
+    400: problem("A field is invalid, or `from` is not before `to`"),
     401: problem("Wrong token"),
     403: problem("Rollups are off: ROLLUP_TOKEN is not set"),
+    413: problem("The body is larger than 16 KiB"),
+    415: problem("The body is not application/json"),
     503: problem("Database unreachable"),
   },
 });
@@ -182,6 +190,11 @@ export function createAnalyticsApp(
   });
 
   registerApiKeyScheme(app);
+  app.openAPIRegistry.registerComponent("securitySchemes", "rollupToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The function's ROLLUP_TOKEN, which the scheduler sends: `Authorization: Bearer <token>`",
+  });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

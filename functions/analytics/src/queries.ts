@@ -1,7 +1,17 @@
+import { EARLIEST_INSTANT_MS, LATEST_INSTANT_MS } from "@platform/kit";
 import type postgres from "postgres";
 
 const ROLLUP_NAME = "hourly";
 const ROLLUP_LOCK_KEY = 727_003;
+
+/**
+ * A bound as PostgreSQL reads it. Buckets widened past the four-digit years
+ * (e.g. a day ending 10000-01-01) would print as `+010000-...`, which it
+ * refuses; no click lies out there, so the bound is clamped.
+ */
+export function sqlInstant(ms: number): string {
+  return new Date(Math.min(Math.max(ms, EARLIEST_INSTANT_MS), LATEST_INSTANT_MS)).toISOString();
+}
 
 /**
  * Clicks per hour in [from, to): hours before the rollup watermark come from
@@ -14,8 +24,8 @@ export async function hourlyClicks(
   range: { from: number; to: number },
   linkId?: number,
 ): Promise<{ hour: number; clicks: number }[]> {
-  const from = new Date(range.from).toISOString();
-  const to = new Date(range.to).toISOString();
+  const from = sqlInstant(range.from);
+  const to = sqlInstant(range.to);
   const link = (column: string) => (linkId === undefined ? sql`` : sql`and ${sql(column)} = ${linkId}`);
   const rows = await sql<{ hour: string; clicks: string }[]>`
     with watermark as (
@@ -42,8 +52,8 @@ export async function topLinks(
   range: { from: number; to: number },
   limit: number,
 ): Promise<{ linkId: number; code: string; clicks: number }[]> {
-  const from = new Date(range.from).toISOString();
-  const to = new Date(range.to).toISOString();
+  const from = sqlInstant(range.from);
+  const to = sqlInstant(range.to);
   const rows = await sql<{ link_id: string; code: string; clicks: string }[]>`
     with watermark as (
       select coalesce((select rolled_up_to from rollup_state where name = ${ROLLUP_NAME}), '-infinity') as at

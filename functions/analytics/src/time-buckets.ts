@@ -25,14 +25,16 @@ export interface Range {
 /**
  * The range a statistics request asks for, widened to whole buckets (rollups
  * are hourly, so a half hour cannot be answered exactly). Without bounds: the
- * last 7 days. Without a granularity: hours up to 2 days, days beyond.
+ * last 7 days; with only `from`, up to now. Without a granularity: hours up to 2 days, days beyond.
  * Returns the reason when the range cannot be served.
  */
 export function resolveRange(
   query: { from?: number; to?: number; granularity?: Granularity },
   now: number,
 ): Range | { problem: string; field: "from" | "to" | "granularity" } {
-  const to = query.to ?? now;
+  // A `from` at or after now with no `to` is a valid question with an empty
+  // answer (an hour from `from`), not an error: the client did not choose `to`.
+  const to = query.to ?? (query.from !== undefined && query.from >= now ? query.from + HOUR_MS : now);
   const from = query.from ?? to - 7 * DAY_MS;
   if (from >= to) return { problem: "must be before `to`", field: "from" };
   const granularity = query.granularity ?? (to - from <= 2 * DAY_MS ? "hour" : "day");

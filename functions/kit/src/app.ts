@@ -85,7 +85,14 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   });
   app.get("/metrics", async (c) => c.body(await metrics.text(), 200, { "content-type": metrics.contentType }));
 
-  app.notFound((c) => problemResponse(c, problems.notFound(`No route for ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) => {
+    const allowed = allowedMethods(app.routes, c.req.path);
+    if (allowed.length === 0)
+      return problemResponse(c, problems.notFound(`No route for ${c.req.method} ${c.req.path}.`));
+    const problem = new ProblemError(405, `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}.`);
+    c.header("allow", allowed.join(", "));
+    return problemResponse(c, problem);
+  });
   app.onError((error, c) => {
     const problem = toProblem(error);
     const log = (c.get("log" as never) as Logger | undefined) ?? logger;
@@ -138,6 +145,36 @@ export function requestHeader(c: Context, name: string): string | undefined {
   if (!incoming) return c.req.header(name);
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * The methods some route answers on `path` (GET brings HEAD, as Hono serves
+ * HEAD with the GET handler); empty when no route has that path at all.
+ * Middleware (method ALL) and catch-all patterns do not count.
+ */
+export function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const route of routes) {
+    if (route.method === "ALL" || route.path.includes("*")) continue;
+    if (!routePattern(route.path).test(path)) continue;
+    methods.add(route.method);
+    if (route.method === "GET") methods.add("HEAD");
+  }
+  return [...methods].sort();
+}
+
+const patterns = new Map<string, RegExp>();
+function routePattern(path: string): RegExp {
+  let pattern = patterns.get(path);
+  if (!pattern) {
+    const source = path
+      .split("/")
+      .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("/");
+    pattern = new RegExp(`^${source}/?$`);
+    patterns.set(path, pattern);
+  }
+  return pattern;
 }
 
 export function toProblem(error: unknown): ProblemError {

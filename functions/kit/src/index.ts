@@ -23,7 +23,16 @@ export { FeatureFlags, FLAGS_CHANNEL, FLAGS_KEY, type FlagValue, parseFlags } fr
 export { Lifecycle } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { Metrics } from "./metrics.ts";
-export { idParam, ProblemSchema, problemContent, registerApiKeyScheme } from "./openapi.ts";
+export {
+  dateTimeInput,
+  EARLIEST_INSTANT_MS,
+  idParam,
+  instantProblem,
+  LATEST_INSTANT_MS,
+  ProblemSchema,
+  problemContent,
+  registerApiKeyScheme,
+} from "./openapi.ts";
 export { type FieldError, PROBLEM_CONTENT_TYPE, ProblemError, problemResponse, problems } from "./problem.ts";
 export { decideRateLimit, hitRateLimit, type RateLimitDecision, rateLimitKey } from "./rate-limit.ts";
 export { createRedis, type Redis } from "./redis.ts";

@@ -77,6 +77,17 @@ describe("links API", () => {
     expect(await context.database.sql`select 1 from link_routes where code = ${link.code}`).toHaveLength(0);
   });
 
+  it("answers an empty PATCH with the link unchanged, and takes a past expiry as expired at once", async () => {
+    const link = await json(await call(alice, "POST", "/links", { targetUrl: "https://example.com/same" }));
+    const unchanged = await call(alice, "PATCH", `/links/${link.id}`, {});
+    expect(unchanged.status).toBe(200);
+    expect(await json(unchanged)).toEqual(link);
+    expect((await call(alice, "PATCH", "/links/99999999", {})).status).toBe(404);
+
+    const expired = await call(alice, "PATCH", `/links/${link.id}`, { expiresAt: "2001-01-01T00:00:00+02:00" });
+    expect(await json(expired)).toMatchObject({ expiresAt: "2000-12-31T22:00:00.000Z" });
+  });
+
   it("takes a custom code once across all tenants", async () => {
     expect((await call(alice, "POST", "/links", { targetUrl: "https://a.example", code: "spring-sale" })).status).toBe(
       201,
@@ -114,7 +125,7 @@ describe("tenant isolation", () => {
     const bobs = await json(await call(bob, "GET", "/links?limit=100"));
     expect(bobs.items.map((l: { id: number }) => l.id)).not.toContain(link.id);
     const still = await json(await call(alice, "GET", `/links/${link.id}`));
-    expect(still).toMatchObject({ enabled: true, targetUrl: "https://alice.example" });
+    expect(still).toMatchObject({ enabled: true, targetUrl: "https://alice.example/" });
   });
 });
 
@@ -165,20 +176,21 @@ describe("bad input", () => {
     ["POST", "/links", "a number as target", { targetUrl: 42 }, 400],
     ["POST", "/links", "a space in the code", { targetUrl: "https://example.com", code: "a b" }, 400],
     ["POST", "/links", "a one-letter code", { targetUrl: "https://example.com", code: "x" }, 400],
-    ["POST", "/links", "a reserved code", { targetUrl: "https://example.com", code: "metrics" }, 400],
+    ["POST", "/links", "a reserved code", { targetUrl: "https://example.com", code: "metrics" }, 409],
+    ["POST", "/links", "a reserved code in capitals", { targetUrl: "https://example.com", code: "Health" }, 409],
     ["POST", "/links", "redirectType 307", { targetUrl: "https://example.com", redirectType: 307 }, 400],
     ["POST", "/links", "expiresAt not a date", { targetUrl: "https://example.com", expiresAt: "yesterday" }, 400],
     [
       "POST",
       "/links",
-      "expiresAt in the past",
-      { targetUrl: "https://example.com", expiresAt: "2001-01-01T00:00:00Z" },
+      "expiresAt in year 10000 by its offset",
+      { targetUrl: "https://example.com", expiresAt: "9999-12-31T23:59:59-01:00" },
       400,
     ],
+    ["POST", "/links", "a target without a host", { targetUrl: "http:loopme" }, 400],
     ["POST", "/links", "an unknown field", { targetUrl: "https://example.com", owner: "someone-else" }, 400],
     ["POST", "/links", "a tenantId field", { targetUrl: "https://example.com", tenantId: 2 }, 400],
     ["POST", "/links", "a 20 kB body", `{"targetUrl":"https://example.com","pad":"${"x".repeat(20_000)}"}`, 413],
-    ["PATCH", "/links/1", "nothing to change", {}, 400],
     ["PATCH", "/links/abc", "a word as id", { enabled: false }, 400],
     ["PATCH", "/links/1", "a new code", { code: "new-code" }, 400],
     ["GET", "/links/0", "id 0", undefined, 400],
@@ -189,7 +201,8 @@ describe("bad input", () => {
     ["GET", "/links?limit=101", "limit 101", undefined, 400],
     ["GET", "/links?limit=ten", "a word as limit", undefined, 400],
     ["GET", "/links?cursor=!!", "a cursor with bad characters", undefined, 400],
-    ["GET", "/links?cursor=bm90LWFuLWlk", "a forged cursor", undefined, 400],
+    ["GET", "/links?cursor=bm90LWFuLWlk", "a cursor that is not an id", undefined, 400],
+    ["GET", "/links?cursor=0", "cursor 0", undefined, 400],
     ["GET", "/links?sort=evil", "an unknown query parameter", undefined, 400],
   ])("%s %s with %s -> %i problem+json, nothing written", async (method, path, _what, body, status) => {
     const before = await countRows();

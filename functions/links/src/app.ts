@@ -6,22 +6,15 @@ import {
   type BaseConfig,
   createFunctionApp,
   type FunctionContext,
+  ProblemError,
   problemContent,
   problems,
   registerApiKeyScheme,
 } from "@platform/kit";
 import { Scalar } from "@scalar/hono-api-reference";
+import { RESERVED_CODES } from "./codes.ts";
 import { LinkRepository, type LinkRow } from "./repository.ts";
-import {
-  decodeCursor,
-  encodeCursor,
-  Link,
-  LinkCreate,
-  LinkIdParam,
-  LinkPage,
-  LinkUpdate,
-  ListQuery,
-} from "./schemas.ts";
+import { encodeCursor, Link, LinkCreate, LinkIdParam, LinkPage, LinkUpdate, ListQuery } from "./schemas.ts";
 
 export interface LinksOptions {
   /** Where short links are served (the redirect function), e.g. https://sho.rt */
@@ -35,6 +28,11 @@ const errors = {
   429: problem("Rate limit of the API key exceeded; see Retry-After"),
   503: problem("The database is unreachable; see Retry-After"),
 };
+/** What a route with a JSON body may also answer. */
+const bodyErrors = {
+  413: problem("The body is larger than 16 KiB"),
+  415: problem("The body is not application/json"),
+};
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { "application/json": { schema } },
@@ -44,18 +42,29 @@ const security = [{ apiKey: [] }];
 const createLink = createRoute({
   method: "post",
   path: "/links",
+  operationId: "createLink",
   summary: "Create a short link",
   security,
   request: { body: jsonBody(LinkCreate) },
   responses: {
-    201: { description: "Created", content: { "application/json": { schema: Link } } },
-    409: problem("The custom code is taken"),
+    201: {
+      description: "Created",
+      content: { "application/json": { schema: Link } },
+      links: {
+        GetLink: { operationId: "getLink", parameters: { id: "$response.body#/id" } },
+        UpdateLink: { operationId: "updateLink", parameters: { id: "$response.body#/id" } },
+        DeleteLink: { operationId: "deleteLink", parameters: { id: "$response.body#/id" } },
+      },
+    },
+    409: problem("The custom code is taken, or reserved for a path the redirect answers itself"),
     ...errors,
+    ...bodyErrors,
   },
 });
 const listLinks = createRoute({
   method: "get",
   path: "/links",
+  operationId: "listLinks",
   summary: "List your links, newest first",
   security,
   request: { query: ListQuery },
@@ -67,6 +76,7 @@ const listLinks = createRoute({
 const getLink = createRoute({
   method: "get",
   path: "/links/{id}",
+  operationId: "getLink",
   summary: "Read a link",
   security,
   request: { params: LinkIdParam },
@@ -79,6 +89,7 @@ const getLink = createRoute({
 const updateLink = createRoute({
   method: "patch",
   path: "/links/{id}",
+  operationId: "updateLink",
   summary: "Change a link's target, type, expiry or state",
   security,
   request: { params: LinkIdParam, body: jsonBody(LinkUpdate) },
@@ -86,11 +97,13 @@ const updateLink = createRoute({
     200: { description: "The changed link", content: { "application/json": { schema: Link } } },
     404: problem("No such link for this tenant"),
     ...errors,
+    ...bodyErrors,
   },
 });
 const deleteLink = createRoute({
   method: "delete",
   path: "/links/{id}",
+  operationId: "deleteLink",
   summary: "Delete a link and its clicks",
   security,
   request: { params: LinkIdParam },
@@ -118,6 +131,10 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
 
   app.openapi(createLink, async (c) => {
     const { expiresAt, ...body } = c.req.valid("json");
+    // A well-formed code that is taken, by the redirect's own paths: the same answer as another link's code.
+    if (body.code !== undefined && RESERVED_CODES.has(body.code.toLowerCase())) {
+      throw new ProblemError(409, `The code '${body.code}' is reserved; choose another.`);
+    }
     const link = await repository(c.var.caller.tenantId).create({
       ...body,
       ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
@@ -129,11 +146,7 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
 
   app.openapi(listLinks, async (c) => {
     const query = c.req.valid("query");
-    const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && afterId === undefined) {
-      throw problems.validation([{ in: "query", pointer: "#/cursor", detail: "is not a cursor this API gave out" }]);
-    }
-    const page = await repository(c.var.caller.tenantId).list(query.limit ?? 20, afterId);
+    const page = await repository(c.var.caller.tenantId).list(query.limit ?? 20, query.cursor);
     const last = page.items.at(-1);
     return c.json(
       { items: page.items.map(present), nextCursor: page.hasMore && last ? encodeCursor(last.id) : null },
@@ -149,8 +162,15 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
 
   app.openapi(updateLink, async (c) => {
     const body = c.req.valid("json");
+    const id = c.req.valid("param").id;
+    if (Object.keys(body).length === 0) {
+      // Nothing to change (a merge patch of {}): the link as it is.
+      const link = await repository(c.var.caller.tenantId).get(id);
+      if (!link) throw problems.notFound("No link with this id.");
+      return c.json(present(link), 200);
+    }
     const { expiresAt, ...rest } = body;
-    const link = await repository(c.var.caller.tenantId).update(c.req.valid("param").id, {
+    const link = await repository(c.var.caller.tenantId).update(id, {
       ...rest,
       ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : new Date(expiresAt) } : {}),
     });

@@ -1,36 +1,48 @@
 import { z } from "@hono/zod-openapi";
-import { idParam } from "@platform/kit";
-import { customCodeProblem } from "./codes.ts";
-import { targetUrlProblem } from "./target-url.ts";
+import { dateTimeInput, idParam } from "@platform/kit";
+import { CUSTOM_CODE_PATTERN } from "./codes.ts";
+import { MAX_TARGET_URL_LENGTH, normaliseTargetUrl, TARGET_URL_PATTERN } from "./target-url.ts";
 
+/** Checked, then stored in the WHATWG URL serialisation: exactly what the redirect sends as Location. */
 const targetUrl = z
   .string()
-  .superRefine((value, ctx) => {
-    const problem = targetUrlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  .transform((value, ctx) => {
+    const result = normaliseTargetUrl(value);
+    if ("problem" in result) {
+      ctx.addIssue({ code: "custom", message: result.problem });
+      return z.NEVER;
+    }
+    return result.url;
   })
-  .openapi({ example: "https://example.com/a/long/page", format: "uri", maxLength: 2048 });
+  .openapi({
+    description:
+      "An absolute http or https URL with a host and without user name or password; stored, and sent as Location, in its WHATWG URL serialisation (`new URL(x).href`), which may be longer once percent-encoded",
+    example: "https://example.com/a/long/page",
+    pattern: TARGET_URL_PATTERN.source,
+    maxLength: MAX_TARGET_URL_LENGTH,
+  });
 
 const redirectType = z
   .union([z.literal(301), z.literal(302)])
   .openapi({ description: "301 (permanent, browsers may cache it) or 302 (default)", example: 302 });
 
-const expiresAt = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z" })
-  .refine((value) => Date.parse(value) > Date.now(), "must be in the future")
-  .openapi({ example: "2030-01-01T00:00:00Z" });
+const expiresAt = dateTimeInput().openapi({
+  description: "When the link stops redirecting (410 after it); a past instant makes it expired at once",
+  example: "2030-01-01T00:00:00Z",
+});
 
 export const LinkCreate = z
   .strictObject({
     targetUrl,
     code: z
       .string()
-      .superRefine((value, ctx) => {
-        const problem = customCodeProblem(value);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      })
+      .regex(CUSTOM_CODE_PATTERN, "must be 3 to 64 letters, digits, '-' or '_', starting with a letter or digit")
       .optional()
-      .openapi({ description: "Custom code; omit it to get a generated one", example: "spring-sale" }),
+      .openapi({
+        description:
+          "Custom code; omit it to get a generated one. Paths the redirect answers itself (e.g. `health`) are taken: 409",
+        example: "spring-sale",
+      }),
     redirectType: redirectType.optional(),
     enabled: z.boolean().optional(),
     expiresAt: expiresAt.optional(),
@@ -44,8 +56,7 @@ export const LinkUpdate = z
     enabled: z.boolean().optional(),
     expiresAt: expiresAt.nullable().optional(),
   })
-  .refine((value) => Object.keys(value).length > 0, "send at least one field to change")
-  .openapi("LinkUpdate");
+  .openapi("LinkUpdate", { description: "The fields to change; `{}` changes nothing and answers the link" });
 
 export const Link = z
   .object({
@@ -70,27 +81,31 @@ export const LinkPage = z
 
 export const LinkIdParam = idParam("id");
 
+/**
+ * A cursor is the id the next page starts after. Any such number is a valid
+ * cursor (past the end it gives an empty page), so what the document says is
+ * exactly what the server takes.
+ */
+const CURSOR_PATTERN = /^[1-9][0-9]{0,15}$/;
+
+export function encodeCursor(lastId: number): string {
+  return String(lastId);
+}
+
 export const ListQuery = z.strictObject({
   limit: z
     .string()
-    .regex(/^[0-9]{1,3}$/, "must be a whole number from 1 to 100")
+    .regex(/^(100|[1-9][0-9]?)$/, "must be a whole number from 1 to 100")
     .transform(Number)
-    .refine((n) => n >= 1 && n <= 100, "must be a whole number from 1 to 100")
     .optional()
-    .openapi({ param: { name: "limit", in: "query" }, example: "20" }),
+    .openapi({ param: { name: "limit", in: "query" }, type: "integer", minimum: 1, maximum: 100, example: 20 }),
   cursor: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,24}$/, "must be a nextCursor value from a previous page")
+    .regex(CURSOR_PATTERN, "must be a nextCursor value from a previous page")
+    .transform(Number)
     .optional()
-    .openapi({ param: { name: "cursor", in: "query" } }),
+    .openapi({
+      param: { name: "cursor", in: "query" },
+      description: "`nextCursor` of the previous page: the page starts after it",
+    }),
 });
-
-/** Cursors are opaque to clients: the last id of the page, base64url. */
-export function encodeCursor(lastId: number): string {
-  return Buffer.from(String(lastId)).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): number | undefined {
-  const text = Buffer.from(cursor, "base64url").toString();
-  return /^[1-9][0-9]{0,15}$/.test(text) ? Number(text) : undefined;
-}

@@ -66,13 +66,14 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
     if (!CODE.test(code)) return c.html(NOT_FOUND_PAGE, 404, html);
     const route = await cache.getOrLoad<LinkRoute>(
       routeCacheKey(code),
-      () => retryRead(() => findRoute(database.db, code)),
+      () => retryRead(() => findRoute(database.db, code)).then(withStoredTarget),
       { ttlSeconds: ROUTE_TTL_SECONDS, negativeTtlSeconds: NOT_FOUND_TTL_SECONDS },
     );
     if (!route) return c.html(NOT_FOUND_PAGE, 404, html);
     const at = now();
     if (!route.enabled || (route.expiresAt !== null && route.expiresAt <= at)) return c.html(GONE_PAGE, 410, html);
-    if (flags.get("redirect.recordClicks")) {
+    // HEAD answers like GET (Hono serves it with the GET handler) but is no visit: link checkers and previews send it.
+    if (c.req.method === "GET" && flags.get("redirect.recordClicks")) {
       clicks.add({
         tenantId: route.tenantId,
         linkId: route.linkId,
@@ -83,7 +84,7 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
       });
     }
     // Not c.redirect(): a single plain header keeps the Node adapter on its fast path.
-    return c.body(null, route.redirectType === 301 ? 301 : 302, { location: locationHeader(route.targetUrl) });
+    return c.body(null, route.redirectType === 301 ? 301 : 302, { location: route.targetUrl });
   });
 
   return Object.assign(app, { clicks, flags });
@@ -94,8 +95,14 @@ export function countryCode(header: string | undefined): string {
   return header !== undefined && /^[A-Z]{2}$/.test(header) ? header : "ZZ";
 }
 
-/** Header values are Latin-1: anything beyond is percent-encoded, as Hono's c.redirect does. */
-function locationHeader(url: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the Latin-1 range starts at \x00
-  return /[^\x00-\xFF]/.test(url) ? encodeURI(url) : url;
+/**
+ * The links API stores targets in the WHATWG URL serialisation, which is sent
+ * as Location unchanged. Rows stored before it did are serialised the same way
+ * here, once per cache fill; one that is not an absolute http(s) URL is no route.
+ */
+export function withStoredTarget(route: LinkRoute | null): LinkRoute | null {
+  if (!route) return null;
+  const url = URL.canParse(route.targetUrl) ? new URL(route.targetUrl) : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return null;
+  return url.href === route.targetUrl ? route : { ...route, targetUrl: url.href };
 }
