@@ -31,3 +31,21 @@ export function renderKustomizationSync(dir: string): string {
   if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr.trim()}`);
   return result.stdout;
 }
+
+/** The local platform's desired state: the local overlay, and the cluster-level settings (config-autoscaler). */
+export const LOCAL_OVERLAY = "knative/overlays/local";
+export const CLUSTER_SETTINGS = "knative/base/knative-serving";
+
+/** Renders what the local platform applies, without blocking. */
+export async function renderLocalPlatform(): Promise<string> {
+  const [overlay, cluster] = await Promise.all([
+    renderKustomization(LOCAL_OVERLAY),
+    renderKustomization(CLUSTER_SETTINGS),
+  ]);
+  return `${overlay}---\n${cluster}`;
+}
+
+/** The same, blocking: for tests and one-shot scripts only. */
+export function renderLocalPlatformSync(): string {
+  return `${renderKustomizationSync(LOCAL_OVERLAY)}---\n${renderKustomizationSync(CLUSTER_SETTINGS)}`;
+}
