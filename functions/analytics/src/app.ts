@@ -1,11 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import {
   type AuthEnv,
   apiKeyAuth,
   type BaseConfig,
   createFunctionApp,
   dateTimeInput,
+  type FunctionApp,
   type FunctionContext,
   idParam,
   ProblemError,
@@ -123,7 +124,7 @@ const rollupRoute = createRoute({
 export function createAnalyticsApp(
   context: FunctionContext<BaseConfig>,
   options: AnalyticsOptions = {},
-): OpenAPIHono<AuthEnv> {
+): FunctionApp<AuthEnv> {
   const { database, cache, redis, metrics } = context;
   const sql = database.sql;
   const now = options.now ?? Date.now;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
@@ -33,19 +33,44 @@ export interface FunctionAppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** A function's public app, and its admin app that serveFunction puts on METRICS_PORT. */
+export type FunctionApp<E extends AppEnv = AppEnv> = OpenAPIHono<E> & { readonly admin: Hono };
+
+/**
+ * Knative's probes: the kubelet's carry `User-Agent: kube-probe/<version>`,
+ * and queue-proxy adds `K-Kubelet-Probe: queue` when it probes the user
+ * container. queue-proxy answers such requests itself when they come from
+ * outside, so on the public port the health endpoints answer only these.
+ */
+export function isProbe(c: Context): boolean {
+  return (
+    requestHeader(c, "k-kubelet-probe") !== undefined ||
+    (requestHeader(c, "user-agent") ?? "").startsWith("kube-probe/")
+  );
+}
+
 /**
  * A Hono app with what every function needs: request ids and logs, metrics,
  * health endpoints, body limits and errors as problem+json. Functions add
- * their routes to it; nothing here opens a socket.
+ * their routes to it; nothing here opens a socket. /metrics and unguarded
+ * health endpoints are on `app.admin`, served on their own port.
  */
 export function createFunctionApp<E extends AppEnv = AppEnv>(
   context: FunctionContext,
   options: FunctionAppOptions = {},
-): OpenAPIHono<E> {
+): FunctionApp<E> {
   const { logger, metrics, lifecycle } = context;
   const readiness = options.readiness ?? { database: context.database.ping };
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
+  const health = healthHandlers(context, readiness);
 
+  // Probes are the platform's, not the app's: neither counted nor logged as requests.
+  app.use("/health/*", async (c, next) => {
+    if (!isProbe(c)) return next();
+    if (c.req.path === "/health/liveness") return health.liveness(c);
+    if (c.req.path === "/health/readiness") return health.readiness(c);
+    return next();
+  });
   app.use(observe(context));
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const limitBody = bodyLimit({
@@ -61,29 +86,15 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   if (context.config.FAIL_RATE > 0) {
     const rate = context.config.FAIL_RATE;
     app.use(async (c, next) => {
-      if (c.req.path.startsWith("/health/") || c.req.path === "/metrics" || Math.random() >= rate) return next();
+      if (Math.random() >= rate) return next();
       throw new ProblemError(500, "Failed on purpose (FAIL_RATE).");
     });
   }
 
-  app.get("/health/liveness", (c) => c.json({ status: "ok" }));
-  app.get("/health/readiness", async (c) => {
-    if (lifecycle.draining) return c.json({ status: "draining" }, 503);
-    const results = await Promise.all(
-      Object.entries(readiness).map(async ([name, check]) => {
-        try {
-          await check();
-          return [name, "ok"] as const;
-        } catch (error) {
-          return [name, error instanceof Error ? error.message : String(error)] as const;
-        }
-      }),
-    );
-    const checks = Object.fromEntries(results);
-    const ready = results.every(([, result]) => result === "ok");
-    return c.json({ status: ready ? "ok" : "unavailable", checks }, ready ? 200 : 503);
-  });
-  app.get("/metrics", async (c) => c.body(await metrics.text(), 200, { "content-type": metrics.contentType }));
+  const admin = new Hono();
+  admin.get("/health/liveness", health.liveness);
+  admin.get("/health/readiness", health.readiness);
+  admin.get("/metrics", async (c) => c.body(await metrics.text(), 200, { "content-type": metrics.contentType }));
 
   app.notFound((c) => {
     const allowed = allowedMethods(app.routes, c.req.path);
@@ -100,7 +111,30 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
     else if (problem.status === 503) log.warn({ err: error }, problem.message);
     return problemResponse(c, problem);
   });
-  return app;
+  return Object.assign(app, { admin });
+}
+
+function healthHandlers(context: FunctionContext, readiness: Record<string, ReadinessCheck>) {
+  const revision = context.config.K_REVISION;
+  return {
+    liveness: (c: Context) => c.json({ status: "ok", revision }),
+    readiness: async (c: Context) => {
+      if (context.lifecycle.draining) return c.json({ status: "draining", revision }, 503);
+      const results = await Promise.all(
+        Object.entries(readiness).map(async ([name, check]) => {
+          try {
+            await check();
+            return [name, "ok"] as const;
+          } catch (error) {
+            return [name, error instanceof Error ? error.message : String(error)] as const;
+          }
+        }),
+      );
+      const checks = Object.fromEntries(results);
+      const ready = results.every(([, result]) => result === "ok");
+      return c.json({ status: ready ? "ok" : "unavailable", revision, checks }, ready ? 200 : 503);
+    },
+  };
 }
 
 /** Request id, in-flight count, one log line and the HTTP metrics for every request. */

@@ -17,6 +17,8 @@ describe("loadConfig", () => {
   it("applies the defaults", () => {
     expect(loadConfig(baseConfigSchema, { DATABASE_URL: DB })).toEqual({
       PORT: 8080,
+      METRICS_PORT: 0,
+      METRICS_HOST: "127.0.0.1",
       K_SERVICE: "function",
       K_REVISION: "local",
       LOG_LEVEL: "info",

@@ -3,6 +3,14 @@ import { z } from "zod";
 /** Variables every function reads. Knative sets K_SERVICE, K_REVISION and K_CONFIGURATION. */
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  /**
+   * The admin port: /metrics and the health endpoints for Prometheus and
+   * probes, never behind the public hosts. 0 takes any free port (local
+   * replicas, tests); the manifests set 9464, clear of Knative's own ports.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Where the admin port listens: loopback unless something off the machine scrapes it (0.0.0.0 in a pod). */
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   K_SERVICE: z.string().min(1).default("function"),
   K_REVISION: z.string().min(1).default("local"),
   K_CONFIGURATION: z.string().min(1).optional(),

@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { createFunctionApp } from "./app.ts";
 import { serveFunction } from "./runtime.ts";
 
+/** What queue-proxy sends when it probes the user container. */
+const PROBE = { "k-kubelet-probe": "queue", "user-agent": "kube-probe/1.33" };
+
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -70,7 +73,7 @@ describe("a function's runtime", () => {
     await app.request("/items/1");
     await app.request("/items/2");
     await app.request("/nowhere");
-    const text = await (await app.request("/metrics")).text();
+    const text = await (await app.admin.request("/metrics")).text();
     await context.close();
     expect(text).toContain(
       'http_requests_total{service="demo",revision="demo-test",route="/items/:id",method="GET",status="200"} 2',
@@ -98,7 +101,7 @@ describe("a function's runtime", () => {
       order.push("hook");
     });
     const running = await serveFunction(app, context, 0);
-    expect((await fetch(`${running.url}/health/readiness`)).status).toBe(200);
+    expect((await fetch(`${running.url}/health/readiness`, { headers: PROBE })).status).toBe(200);
 
     const slow = fetch(`${running.url}/slow`).then(async (r) => {
       order.push("slow answered");
@@ -109,8 +112,8 @@ describe("a function's runtime", () => {
     const shutdown = running.shutdown().then(() => order.push("closed"));
     await new Promise((r) => setTimeout(r, 50));
     expect(context.lifecycle.draining).toBe(true);
-    expect((await app.request("/health/readiness")).status).toBe(503);
-    await expect(fetch(`${running.url}/health/liveness`)).rejects.toThrow();
+    expect((await app.request("/health/readiness", { headers: PROBE })).status).toBe(503);
+    await expect(fetch(`${running.url}/health/liveness`, { headers: PROBE })).rejects.toThrow();
 
     release();
     expect(await slow).toBe("finished");
@@ -126,8 +129,41 @@ describe("a function's runtime", () => {
     const failed = await app.request("/hello");
     expect(failed.status).toBe(500);
     expect(failed.headers.get("content-type")).toBe("application/problem+json");
-    expect((await app.request("/health/liveness")).status).toBe(200);
+    expect((await app.request("/health/liveness", { headers: PROBE })).status).toBe(200);
     await context.close();
+  });
+
+  it("keeps /metrics and health off the public port: an admin port serves them, probes alone reach health", async () => {
+    const context = createTestContext({ service: "demo", databaseUrl: await freshDatabase() });
+    const app = createFunctionApp(context);
+    app.get("/:code", (c) => c.text("a redirect"));
+    const running = await serveFunction(app, context, 0);
+    try {
+      const publicGet = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`${running.url}${path}`, { headers });
+      expect(await (await publicGet("/metrics")).text()).toBe("a redirect"); // just a code, as any other
+      expect((await publicGet("/health/readiness")).status).toBe(404);
+      expect((await publicGet("/health/liveness", { "user-agent": "curl/8" })).status).toBe(404);
+      expect((await publicGet("/health/readiness", PROBE)).status).toBe(200);
+      expect((await publicGet("/health/liveness", { "user-agent": "kube-probe/1.33" })).status).toBe(200);
+      expect(await (await publicGet("/health/liveness", PROBE)).json()).toEqual({
+        status: "ok",
+        revision: "demo-test",
+      });
+
+      expect(running.adminUrl).toBeDefined();
+      expect(running.adminUrl).not.toBe(running.url);
+      expect((await fetch(`${running.adminUrl}/health/readiness`)).status).toBe(200);
+      const scraped = await (await fetch(`${running.adminUrl}/metrics`)).text();
+      await fetch(`${running.adminUrl}/metrics`);
+      const again = await (await fetch(`${running.adminUrl}/metrics`)).text();
+      // The public request counted once; neither probes nor scrapes are requests of the app.
+      expect(again).toContain('route="/:code",method="GET",status="200"} 1');
+      expect(again).not.toMatch(/route="\/(metrics|health)/);
+      expect(scraped).toContain("http_requests_total");
+    } finally {
+      await running.shutdown();
+    }
   });
 
   it("stops at start-up with a message naming a missing variable", () => {

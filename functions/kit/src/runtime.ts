@@ -12,6 +12,8 @@ import { createRedis, type Redis } from "./redis.ts";
 /** What the server needs of an app: Hono apps of any env are one. */
 export interface FetchApp {
   fetch(request: Request, env?: unknown, ctx?: never): Response | Promise<Response>;
+  /** /metrics and the health endpoints, served on METRICS_PORT (createFunctionApp makes one). */
+  admin?: FetchApp;
 }
 
 /** Everything a function's app is built from; made once per process. */
@@ -96,6 +98,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface RunningFunction {
   port: number;
   url: string;
+  /** The admin server (/metrics, /health/*) when the app has one. */
+  adminUrl?: string;
   /** Drain (readiness fails, no new connections, in-flight requests finish within the bound), then close. */
   shutdown(): Promise<void>;
 }
@@ -106,15 +110,25 @@ export async function serveFunction<C extends BaseConfig>(
   context: FunctionContext<C>,
   port = context.config.PORT,
 ): Promise<RunningFunction> {
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: (request, env) => app.fetch(request, env), port, hostname: "0.0.0.0" }, () => resolve(s));
-  });
+  const listen = (fetchApp: FetchApp, listenPort: number, hostname: string) =>
+    new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: (request, env) => fetchApp.fetch(request, env), port: listenPort, hostname }, () =>
+        resolve(s),
+      );
+    });
+  const server = await listen(app, port, "0.0.0.0");
   const actualPort = (server.address() as AddressInfo).port;
   const { lifecycle, logger, config } = context;
+  // Prometheus and probes only: a port of its own, so no public host reaches it and no scrape counts as a request.
+  const adminServer = app.admin ? await listen(app.admin, config.METRICS_PORT, config.METRICS_HOST) : undefined;
+  const adminPort = adminServer ? (adminServer.address() as AddressInfo).port : undefined;
+  if (adminPort !== undefined)
+    logger.info({ host: config.METRICS_HOST, port: adminPort }, "metrics and health listening");
   let done: Promise<void> | undefined;
   return {
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}`,
+    ...(adminPort !== undefined ? { adminUrl: `http://127.0.0.1:${adminPort}` } : {}),
     shutdown: () => {
       done ??= (async () => {
         lifecycle.startDraining();
@@ -126,6 +140,11 @@ export async function serveFunction<C extends BaseConfig>(
         const settled = idle ? await Promise.race([closed.then(() => true), sleep(1000).then(() => false)]) : false;
         if (!settled && "closeAllConnections" in server) server.closeAllConnections();
         await closed;
+        if (adminServer) {
+          const adminClosed = new Promise<void>((resolve) => adminServer.close(() => resolve()));
+          if ("closeAllConnections" in adminServer) adminServer.closeAllConnections();
+          await adminClosed;
+        }
         await context.close();
         logger.info("stopped");
       })();

@@ -1,10 +1,11 @@
-import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { routeCacheKey } from "@platform/db";
 import {
   type AuthEnv,
   apiKeyAuth,
   type BaseConfig,
   createFunctionApp,
+  type FunctionApp,
   type FunctionContext,
   ProblemError,
   problemContent,
@@ -110,7 +111,7 @@ const deleteLink = createRoute({
   responses: { 204: { description: "Deleted" }, 404: problem("No such link for this tenant"), ...errors },
 });
 
-export function createLinksApp(context: FunctionContext<BaseConfig>, options: LinksOptions = {}): OpenAPIHono<AuthEnv> {
+export function createLinksApp(context: FunctionContext<BaseConfig>, options: LinksOptions = {}): FunctionApp<AuthEnv> {
   const { database, cache, redis, metrics } = context;
   const app = createFunctionApp<AuthEnv>(context);
   const repository = (tenantId: number) => new LinkRepository(database.db, tenantId);

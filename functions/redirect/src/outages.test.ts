@@ -78,16 +78,16 @@ describe("with the database stopped", () => {
     await expectUnavailable(await redirect.request(`/${uncached.code}`));
     await expectUnavailable(await api("POST", "/links", { targetUrl: "https://example.com/during-outage" }));
     await expectUnavailable(await api("GET", "/links"));
-    expect((await links.request("/health/readiness")).status).toBe(503);
+    expect((await links.admin.request("/health/readiness")).status).toBe(503);
     // The redirect stays ready: it still serves cached codes.
-    expect((await redirect.request("/health/readiness")).status).toBe(200);
-    expect((await redirect.request("/health/liveness")).status).toBe(200);
+    expect((await redirect.admin.request("/health/readiness")).status).toBe(200);
+    expect((await redirect.admin.request("/health/liveness")).status).toBe(200);
 
     postgres = await startPostgres(postgres.port);
 
     expect((await api("POST", "/links", { targetUrl: "https://example.com/after" })).status).toBe(201);
     expect((await redirect.request(`/${uncached.code}`)).status).toBe(302);
-    expect((await links.request("/health/readiness")).status).toBe(200);
+    expect((await links.admin.request("/health/readiness")).status).toBe(200);
     const rows = await linksContext.database.sql`select target_url from links order by id`;
     expect(rows.map((r) => r.target_url)).toEqual([
       "https://example.com/cached",
@@ -113,9 +113,9 @@ describe("with the cache stopped", () => {
     expect((await redirect.request(`/${link.code}`)).headers.get("location")).toBe("https://example.com/changed");
     expect((await api("POST", "/links", { targetUrl: "https://example.com/x" })).status).toBe(201);
 
-    const metrics = await (await redirect.request("/metrics")).text();
+    const metrics = await (await redirect.admin.request("/metrics")).text();
     expect(metrics).toMatch(/cache_errors_total\{operation="get"\} [1-9]/);
-    const linksMetrics = await (await links.request("/metrics")).text();
+    const linksMetrics = await (await links.admin.request("/metrics")).text();
     expect(linksMetrics).toMatch(/rate_limit_unavailable_total [1-9]/);
     expect(linksMetrics).toMatch(/cache_errors_total\{operation="invalidate"\} [1-9]/);
   });

@@ -42,7 +42,7 @@ async function primaryPort(): Promise<number> {
 
 /** cache_lookups_total{layer="redis",result="hit"} of the redirect. */
 async function redisHits(): Promise<number> {
-  const text = await (await redirect.request("/metrics")).text();
+  const text = await (await redirect.admin.request("/metrics")).text();
   return Number(/cache_lookups_total\{layer="redis",result="hit"\} (\d+)/.exec(text)?.[1] ?? 0);
 }
 
@@ -115,7 +115,7 @@ describe("the cache's primary killed under redirect load", () => {
     // The flag kept its value through the outage: no click was recorded.
     const clicks = await redirectContext.database.sql`select count(*)::int as n from clicks`;
     expect(clicks[0]?.n).toBe(0);
-    const metrics = await (await redirect.request("/metrics")).text();
+    const metrics = await (await redirect.admin.request("/metrics")).text();
     expect(metrics).toMatch(/cache_errors_total\{operation="get"\} [1-9]/);
   }, 60_000);
 });

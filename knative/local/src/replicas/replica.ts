@@ -7,6 +7,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
 
+/** The headers Knative's queue-proxy sends when it probes the user container (pkg/queue/health). */
+const QUEUE_PROXY_PROBE = { "k-kubelet-probe": "queue", "user-agent": "kube-probe/1.33" };
+
 export type ReplicaPhase = "starting" | "ready" | "draining" | "stopped";
 
 export interface ReplicaSpec {
@@ -46,6 +49,9 @@ export class Replica extends EventEmitter {
         ...process.env,
         ...spec.env,
         PORT: String(spec.port),
+        // Its admin port (/metrics, health): any free one on loopback, whatever the manifest says for a pod.
+        METRICS_PORT: "0",
+        METRICS_HOST: "127.0.0.1",
         K_SERVICE: spec.service,
         K_REVISION: spec.revision,
         K_CONFIGURATION: spec.service,
@@ -102,7 +108,7 @@ export class Replica extends EventEmitter {
 
   private async probeUntilReady(): Promise<void> {
     while (this.phase === "starting") {
-      const ok = await fetch(`${this.url}${this.spec.readinessPath}`).then(
+      const ok = await fetch(`${this.url}${this.spec.readinessPath}`, { headers: QUEUE_PROXY_PROBE }).then(
         (r) => r.status === 200,
         () => false,
       );

@@ -35,22 +35,35 @@ describe("a revision's bundle", () => {
     try {
       const main = await bundleFunction("redirect", dir);
       const port = await freePort();
+      const metricsPort = await freePort();
       const child = spawn(process.execPath, [main], {
-        env: { ...process.env, PORT: String(port), DATABASE_URL: await freshDatabase(), K_REVISION: "redirect-00001" },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          METRICS_PORT: String(metricsPort),
+          DATABASE_URL: await freshDatabase(),
+          K_REVISION: "redirect-00001",
+        },
         stdio: "ignore",
       });
       try {
         let status = 0;
         for (let i = 0; i < 100 && status !== 200; i++) {
-          status = await fetch(`http://127.0.0.1:${port}/health/liveness`).then(
+          // As queue-proxy probes it; without the probe header the public port has no health endpoints.
+          status = await fetch(`http://127.0.0.1:${port}/health/liveness`, {
+            headers: { "k-kubelet-probe": "queue" },
+          }).then(
             (r) => r.status,
             () => 0,
           );
           if (status !== 200) await new Promise((r) => setTimeout(r, 100));
         }
         expect(status).toBe(200);
-        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        expect(metrics).toContain('revision="redirect-00001"');
+        const liveness = await fetch(`http://127.0.0.1:${metricsPort}/health/liveness`);
+        expect(await liveness.json()).toEqual({ status: "ok", revision: "redirect-00001" });
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        expect(metrics).toContain("# TYPE http_requests_total counter");
+        expect((await fetch(`http://127.0.0.1:${port}/health/liveness`)).status).toBe(404);
       } finally {
         child.kill("SIGTERM");
       }
