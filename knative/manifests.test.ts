@@ -35,7 +35,7 @@ describe.each(environments)("knative/overlays/%s", (env) => {
 
   it("has one Knative Service per function folder, each runnable as `npm start`", () => {
     const names = services(manifests).map((s) => s.metadata.name);
-    expect(names.sort()).toEqual(["analytics", "links", "redirect"]);
+    expect(names.sort()).toEqual(["analytics", "links", "redirect", "web"]);
     for (const name of names) {
       const pkg = JSON.parse(readFileSync(`${root}/functions/${name}/package.json`, "utf8"));
       expect(pkg.scripts.start).toBeDefined();
@@ -74,10 +74,10 @@ describe.each(environments)("knative/overlays/%s", (env) => {
         expect(service.metadata.annotations?.["serving.knative.dev/rollout-duration"]).toBe("60s");
       }
       const desired = readDesiredState(renderKustomizationSync(`knative/overlays/${env}`));
-      expect(desired.services.map((s) => s.rolloutDurationMs)).toEqual([60_000, 60_000, 60_000]);
+      expect(desired.services.map((s) => s.rolloutDurationMs)).toEqual([60_000, 60_000, 60_000, 60_000]);
       return;
     }
-    expect(canaries.map((c) => c.spec.targetRef.name).sort()).toEqual(["analytics", "links", "redirect"]);
+    expect(canaries.map((c) => c.spec.targetRef.name).sort()).toEqual(["analytics", "links", "redirect", "web"]);
     for (const canary of canaries) {
       expect(canary.spec.provider).toBe("knative");
       expect(canary.spec.analysis.stepWeight).toBeLessThanOrEqual(canary.spec.analysis.maxWeight);
@@ -122,7 +122,7 @@ describe("differences between environments are only patches", () => {
 
 describe("func.yaml", () => {
   const base = services(render("knative/base"));
-  it.each(["links", "redirect", "analytics"])("of %s says what its Knative Service says", (name) => {
+  it.each(["links", "redirect", "analytics", "web"])("of %s says what its Knative Service says", (name) => {
     const path = `${root}/functions/${name}/func.yaml`;
     expect(existsSync(path)).toBe(true);
     const func = parseYaml(readFileSync(path, "utf8"));

@@ -75,7 +75,7 @@ describe("the Prometheus sampler", () => {
       expect(redirect?.requests).toBe(20);
       expect(redirect?.errors).toBe(0);
       expect(redirect?.buckets.at(-1)).toBe(20);
-      expect(state?.sample.revisions.map((r) => r.service).sort()).toEqual(["analytics", "links", "redirect"]);
+      expect(state?.sample.revisions.map((r) => r.service).sort()).toEqual(["analytics", "links", "redirect", "web"]);
     }, 30_000);
   });
 

@@ -74,6 +74,18 @@ describe("npm start", () => {
     expect(created.status).toBe(201);
     expect(JSON.parse(created.body)).toMatchObject({ shortUrl: `http://localhost:${ports.ingress}/knative-docs` });
 
+    // The web app signs in with the key by asking the links API through the same ingress, by host name.
+    const web = `web.default.localhost:${ports.ingress}`;
+    const signIn = await call(web, "/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: `http://${web}` },
+      body: new URLSearchParams({ apiKey: key as string }).toString(),
+    });
+    expect(signIn.status, signIn.body).toBe(303);
+    const cookie = String(signIn.headers["set-cookie"]).split(";")[0] as string;
+    const list = await call(web, "/links", { headers: { cookie } });
+    expect(list.body).toContain('data-code="knative-docs"');
+
     // The short link on the bare domain (the DomainMapping), and on the redirect's own host.
     for (const host of [`localhost:${ports.ingress}`, "redirect.default.localhost"]) {
       const redirect = await call(host, "/knative-docs");
@@ -95,6 +107,7 @@ describe("npm start", () => {
       "analytics-00001",
       "links-00001",
       "redirect-00001",
+      "web-00001",
     ]);
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -77,6 +77,9 @@ async function main() {
     echoReplicaLogs: true,
     envOverrides: {
       SHORT_URL_BASE: `http://${DOMAIN}:${ports.ingress}`,
+      // The web function calls the links and analytics APIs through this ingress, by host name.
+      LINKS_URL: `http://links.default.${DOMAIN}:${ports.ingress}`,
+      ANALYTICS_URL: `http://analytics.default.${DOMAIN}:${ports.ingress}`,
       ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
     },
   });
@@ -157,6 +160,7 @@ function printWelcome(port: number, controlPort: number, apiKey: string | undefi
     `  links      ${url("links")}      API reference: ${url("links")}/docs`,
     `  redirect   ${url("redirect")}   and short links on http://${DOMAIN}:${port}/{code}`,
     `  analytics  ${url("analytics")}`,
+    `  web        ${url("web")}        the tenants' web app: sign in with the API key below`,
     "",
     `  console    http://127.0.0.1:${controlPort}/   (revisions, traffic, replicas, charts; change the split and scale)`,
     `  status     http://127.0.0.1:${controlPort}/status (JSON)   metrics http://127.0.0.1:${controlPort}/metrics (Knative's names)`,

@@ -21,14 +21,15 @@ ${extra}`;
 describe("the local overlay as desired state", () => {
   const state = readDesiredState(renderKustomizationSync("knative/overlays/local"));
 
-  it("has the three functions, their canaries and the bare-domain mapping", () => {
-    expect(state.services.map((s) => s.name).sort()).toEqual(["analytics", "links", "redirect"]);
+  it("has the four functions, their canaries and the bare-domain mapping", () => {
+    expect(state.services.map((s) => s.name).sort()).toEqual(["analytics", "links", "redirect", "web"]);
     expect(
       state.canaries.map((c) => [c.service, c.intervalMs, c.stepWeight, c.minSuccessRate, c.maxDurationMs]).sort(),
     ).toEqual([
       ["analytics", 10_000, 20, 99, 500],
       ["links", 10_000, 20, 99, 500],
       ["redirect", 10_000, 20, 99, 500],
+      ["web", 10_000, 20, 99, 500],
     ]);
     expect(state.domainMappings.get("localhost")).toBe("redirect");
     expect(state.configMaps.get("platform-config")?.SHORT_URL_BASE).toBe("http://localhost:8080");

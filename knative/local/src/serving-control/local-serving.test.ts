@@ -32,7 +32,7 @@ describe("the local Knative Serving", () => {
         .status()
         .map((s) => s.revision)
         .sort(),
-    ).toEqual(["analytics-00001", "links-00001", "redirect-00001"]);
+    ).toEqual(["analytics-00001", "links-00001", "redirect-00001", "web-00001"]);
     expect((await get("links.default.localhost:8080", "/health/readiness")).status).toBe(200);
     expect((await get("analytics.default.localhost", "/health/liveness")).status).toBe(200);
     const redirect = await get("redirect.default.localhost", "/no-such-code");
@@ -64,7 +64,7 @@ describe("the local Knative Serving", () => {
 
   it("makes no revision when nothing changed, and a new one when the template did", async () => {
     await serving.apply(rendered);
-    expect(serving.status()).toHaveLength(3);
+    expect(serving.status()).toHaveLength(4);
     const changed = rendered.replace(
       'autoscaling.knative.dev/max-scale: "20"',
       'autoscaling.knative.dev/max-scale: "19"',
@@ -87,7 +87,7 @@ describe("the local Knative Serving", () => {
     await expect(serving.apply(missing)).rejects.toThrow(
       'Service/analytics: ROLLUP_TOKEN: key "NO_SUCH_KEY" not found',
     );
-    expect(serving.status()).toHaveLength(4);
+    expect(serving.status()).toHaveLength(5);
   });
 
   it("refuses a manifest Knative would reject, and keeps running what it ran", async () => {
@@ -96,7 +96,7 @@ describe("the local Knative Serving", () => {
       'autoscaling.knative.dev/max-scale: "-3"',
     );
     await expect(serving.apply(invalid)).rejects.toThrow("expected 0 <= -3 <= 2147483647");
-    expect(serving.status()).toHaveLength(4);
+    expect(serving.status()).toHaveLength(5);
     expect((await get("redirect.default.localhost", "/health/liveness")).status).toBe(200);
   });
 
