@@ -1,16 +1,22 @@
 /**
  * The one port every function is reached through, as Kourier is in the
- * cluster: the Host header picks a route (`{service}.{namespace}.{domain}`,
+ * cluster: the request's host (its Host field, or the authority of an
+ * absolute-form target) picks a route (`{service}.{namespace}.{domain}`,
  * `{tag}-{service}...` for a tag, or a mapped domain), the route's split picks
  * a revision, and the revision's request path does the rest.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ForwardedTarget } from "../replicas/revision-runtime.ts";
 import { pickRevision } from "../routing/traffic.ts";
+import { requestTarget } from "./request-target.ts";
+
+/** Longest request the server itself allows: past Knative's largest timeoutSeconds (600), which the revisions enforce. */
+const SERVER_REQUEST_TIMEOUT_MS = 601_000;
 
 export interface RevisionHandler {
   /** `tag` is the traffic tag whose host the request came by; "" for the main host. */
-  handle(req: IncomingMessage, res: ServerResponse, tag: string): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, tag: string, forwarded: ForwardedTarget): Promise<void>;
 }
 
 export class Ingress {
@@ -40,19 +46,28 @@ export class Ingress {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const host = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+    const target = requestTarget(req.url, req.rawHeaders);
+    if ("problem" in target) {
+      const body = JSON.stringify({ type: "about:blank", title: "Bad Request", status: 400, detail: target.problem });
+      res.writeHead(400, { "content-type": "application/problem+json", connection: "close" }).end(body);
+      return;
+    }
+    const host = target.routeHost;
     const split = this.routes.get(host);
     const name = split ? pickRevision(split, this.random() * 100) : undefined;
-    const target = name ? this.revision(name) : undefined;
-    if (!target) {
+    const revision = name ? this.revision(name) : undefined;
+    if (!revision) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`no route for host ${host || "(none)"}`);
       return;
     }
-    await target.handle(req, res, this.tags.get(host) ?? "");
+    await revision.handle(req, res, this.tags.get(host) ?? "", { path: target.path, host: target.authority });
   }
 
   listen(port: number, hostname = "127.0.0.1"): Promise<number> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    const server = createServer(
+      { requestTimeout: SERVER_REQUEST_TIMEOUT_MS },
+      (req, res) => void this.handle(req, res),
+    );
     this.server = server;
     return new Promise((resolve) =>
       server.listen(port, hostname, () => resolve((server.address() as AddressInfo).port)),

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Clock, ManualClock } from "../clock.ts";
 import { freePort } from "../free-port.ts";
 import { type RevisionConfig, RevisionRuntime } from "./revision-runtime.ts";
 
@@ -11,7 +12,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function serve(overrides: Partial<RevisionConfig> = {}) {
+async function serve(overrides: Partial<RevisionConfig> = {}, clock?: Clock) {
   const runtime = new RevisionRuntime(
     {
       service: "echo",
@@ -25,6 +26,7 @@ async function serve(overrides: Partial<RevisionConfig> = {}) {
       ...overrides,
     },
     freePort,
+    clock,
   );
   const server: Server = createServer((req, res) => void runtime.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -74,13 +76,16 @@ describe("a revision's request path", () => {
     expect(res.status).toBe(504);
   });
 
-  it("replaces a crashed replica and counts the crash", async () => {
-    const { runtime, url } = await serve();
+  it("restarts a crashed replica after its back-off and counts the crash", async () => {
+    const clock = new ManualClock();
+    const { runtime, url } = await serve({}, clock);
     await runtime.scaleTo(1);
     await untilReady(runtime, 1);
     await fetch(`${url}/crash`).catch(() => undefined);
-    for (let i = 0; i < 200 && runtime.crashes === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(runtime.crashes).toBe(1);
+    await until(() => runtime.crashes === 1);
+    expect(runtime.lastCrash).toMatchObject({ exitCode: 3, crashes: 1, restartAt: 10_000 });
+    expect(clock.pending).toEqual([10_000]);
+    clock.advance(10_000);
     await untilReady(runtime, 1);
     expect((await fetch(`${url}/`)).status).toBe(200);
   });
@@ -101,3 +106,48 @@ describe("a revision's request path", () => {
     expect(requestSeconds).toBeLessThan(1.8);
   });
 });
+
+describe("a replica that exits at start (CrashLoopBackOff, in virtual time)", () => {
+  const started = (runtime: RevisionRuntime) => runtime.replicas.length + runtime.crashes;
+
+  it("is restarted 10 s, then 20 s, then 40 s after each exit, never at once", async () => {
+    const clock = new ManualClock();
+    const { runtime } = await serve({ env: { EXIT_AT_START: "1" } }, clock);
+    await runtime.scaleTo(1);
+    const restarts: number[] = [];
+    for (const delay of [10_000, 20_000, 40_000]) {
+      const crashes = runtime.crashes;
+      await until(() => runtime.crashes === crashes + 1 && runtime.replicas.length === 0);
+      expect(runtime.lastCrash?.exitCode).toBe(1);
+      expect(clock.pending).toEqual([clock.now() + delay]);
+      // Not a moment early: one millisecond before, the restart is still waiting.
+      clock.advance(delay - 1);
+      expect(clock.pending).toEqual([clock.now() + 1]);
+      // The autoscaler asking for its one replica does not cut the back-off short.
+      await runtime.scaleTo(1);
+      expect(runtime.replicas).toHaveLength(0);
+      expect(runtime.backingOff).toBe(1);
+      clock.advance(1);
+      await until(() => started(runtime) === crashes + 2);
+      restarts.push(clock.now());
+    }
+    expect(restarts).toEqual([10_000, 30_000, 70_000]);
+    expect(runtime.logs.tail().some((line) => line.includes("cannot start: EXIT_AT_START is set"))).toBe(true);
+  });
+
+  it("gives up the waiting restart when scaled to zero", async () => {
+    const clock = new ManualClock();
+    const { runtime } = await serve({ env: { EXIT_AT_START: "1" } }, clock);
+    await runtime.scaleTo(1);
+    await until(() => runtime.crashes === 1 && runtime.replicas.length === 0);
+    expect(runtime.backingOff).toBe(1);
+    await runtime.scaleTo(0);
+    expect(runtime.backingOff).toBe(0);
+    expect(clock.pending).toEqual([]);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(check()).toBe(true);
+}

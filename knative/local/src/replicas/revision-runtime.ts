@@ -7,12 +7,14 @@
  * autoscaler reads.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Pool } from "undici";
+import { type Clock, type ClockTimer, systemClock } from "../clock.ts";
 import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
-import { ConcurrencyMeter } from "../serving/concurrency-meter.ts";
+import { ConcurrencyMeter, scrapeRevision } from "../serving/concurrency-meter.ts";
 import { ReplicaPicker } from "../serving/replica-picker.ts";
+import { afterCrash } from "./crash-backoff.ts";
 import { LogRing } from "./log-ring.ts";
 import { Replica } from "./replica.ts";
+import { answer, proxy, REQUEST_TIMEOUT_MESSAGE } from "./replica-proxy.ts";
 
 export const ACTIVATOR_QUEUE_LIMIT = 10_000;
 export const ACTIVATOR_TIMEOUT_MESSAGE = "activator request timeout";
@@ -30,8 +32,31 @@ export interface RevisionConfig {
   echoLogs?: boolean;
 }
 
+/** Where a request goes on the replica: the origin-form target, and the authority to send as Host. */
+export interface ForwardedTarget {
+  path: string;
+  host: string | undefined;
+}
+
+/** The last replica that exited on its own, and when its slot starts again (CrashLoopBackOff). */
+export interface LastCrash {
+  replica: string;
+  exitCode: number | null;
+  /** Crashes in a row of that replica's slot. */
+  crashes: number;
+  restartAt: number;
+}
+
+/** Why a revision was given up (Knative's Revision condition Ready=False). */
+export interface RevisionFailure {
+  reason: string;
+  message: string;
+  /** The last lines its replicas wrote. */
+  lastLogLines: string[];
+}
+
 interface Waiter {
-  resolve: (replica: Replica) => void;
+  resolve: (replica: Replica | undefined) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -39,11 +64,20 @@ export class RevisionRuntime {
   readonly replicas: Replica[] = [];
   private readonly breakers = new Map<Replica, Breaker>();
   private readonly meters = new Map<Replica, ConcurrencyMeter>();
+  /** The activator's meter: requests held while no replica could take them. */
+  private readonly activator = new ConcurrencyMeter(Date.now());
   private readonly waiting: Waiter[] = [];
   private readonly picker: ReplicaPicker;
   private nextId = 1;
-  /** Replicas that crashed and were replaced. */
+  /** Replicas that crashed (and were restarted after their back-off). */
   crashes = 0;
+  lastCrash: LastCrash | undefined;
+  /** Set once the revision is given up: it keeps no replica and takes no request. */
+  failure: RevisionFailure | undefined;
+  /** Slots whose replica crashed, waiting out their back-off, with the crashes in a row so far. */
+  private readonly restarts = new Map<ClockTimer, number>();
+  /** When each replica started (on the clock) and the crashes in a row of its slot before it. */
+  private readonly runs = new Map<Replica, { startedAt: number; crashesBefore: number }>();
   /** Every answer since the revision started, by the tag it came by ("" for the main host), for /metrics. */
   readonly totals = new Map<string, RequestTotals>();
   /** Answers since the last takeRequestStats(): what a canary analysis judges. */
@@ -56,6 +90,7 @@ export class RevisionRuntime {
   constructor(
     readonly config: RevisionConfig,
     private readonly port: () => Promise<number>,
+    private readonly clock: Clock = systemClock,
   ) {
     this.picker = new ReplicaPicker(config.containerConcurrency);
   }
@@ -68,11 +103,26 @@ export class RevisionRuntime {
     return this.replicas.reduce((sum, r) => sum + r.inFlight, 0) + this.waiting.length;
   }
 
-  /** Starts or drains replicas until `count` are starting or ready. */
-  async scaleTo(count: number): Promise<void> {
+  /** Replicas waiting out a crash back-off before they start again. */
+  get backingOff(): number {
+    return this.restarts.size;
+  }
+
+  /**
+   * Starts or drains replicas until `count` are starting, ready or waiting out
+   * a crash back-off (as a crash-looping pod still counts in its Deployment).
+   */
+  async scaleTo(wanted: number): Promise<void> {
+    const count = this.failure ? 0 : wanted;
     const live = this.replicas.filter((r) => r.phase === "starting" || r.phase === "ready");
-    for (let i = live.length; i < count; i++) await this.startReplica();
-    const extra = live.length - count;
+    let extra = live.length + this.restarts.size - count;
+    for (const timer of [...this.restarts.keys()]) {
+      if (extra <= 0) break;
+      this.clock.clearTimeout(timer);
+      this.restarts.delete(timer);
+      extra--;
+    }
+    for (let i = live.length + this.restarts.size; i < count; i++) await this.startReplica(0);
     if (extra > 0) {
       // Not-yet-ready ones first, then the least busy.
       const victims = [...live].sort((a, b) => rank(a) - rank(b)).slice(0, extra);
@@ -93,9 +143,31 @@ export class RevisionRuntime {
     return { concurrency: concurrency + this.waiting.length, requests };
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, tag = ""): Promise<void> {
+  /** What the autoscaler scrapes every second: the ready replicas' meters and the activator's. */
+  reportStats(now: number) {
+    const replicas = [...this.meters].map(([replica, meter]) => ({ ready: replica.phase === "ready", meter }));
+    return scrapeRevision(replicas, this.activator, now);
+  }
+
+  /**
+   * Gives the revision up: its replicas stop, none starts again, requests get
+   * 503 at once. Knative's Revision condition Ready=False with this reason.
+   */
+  async fail(reason: string, message: string): Promise<void> {
+    if (this.failure) return;
+    this.failure = { reason, message, lastLogLines: this.logs.tail(20) };
+    for (const timer of this.restarts.keys()) this.clock.clearTimeout(timer);
+    this.restarts.clear();
+    for (const waiter of this.waiting.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(undefined);
+    }
+    await Promise.all(this.replicas.map((r) => this.retire(r)));
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, tag = "", forwarded?: ForwardedTarget): Promise<void> {
     const started = Date.now();
-    const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000);
+    const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000, forwarded);
     const seconds = (Date.now() - started) / 1000;
     const statusClass = `${Math.floor(status / 100)}xx`;
     let totals = this.totals.get(tag);
@@ -120,25 +192,54 @@ export class RevisionRuntime {
     return { successRate: ((total - errors) / total) * 100, durationP99Ms: p99 };
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, deadline: number): Promise<number> {
-    const replica = this.pick() ?? (await this.waitForReplica(deadline));
-    if (!replica) return answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
-    const breaker = this.breakers.get(replica) as Breaker;
-    const admitted = await breaker.acquire();
-    if (!admitted) return answer(res, 503, QUEUE_FULL_MESSAGE);
-    const meter = this.meters.get(replica) as ConcurrencyMeter;
-    replica.requestStarted();
-    meter.started(Date.now());
+  /** timeoutSeconds bounds the whole request: waiting for a replica, the body, the answer. */
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    deadline: number,
+    forwarded: ForwardedTarget = { path: req.url ?? "/", host: undefined },
+  ): Promise<number> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), Math.max(1, deadline - Date.now()));
+    // A client still sending when the time is up loses its connection: nothing more is read from it.
+    timeout.signal.addEventListener("abort", () => cutOff(req, res), { once: true });
     try {
-      return await proxy(req, res, replica, Math.max(1, deadline - Date.now()));
+      const replica = this.failure ? undefined : (this.pick() ?? (await this.waitForReplica(deadline)));
+      if (!replica) {
+        const failure = this.failure as RevisionFailure | undefined;
+        if (failure) return answer(res, 503, `revision ${this.config.revision} failed: ${failure.reason}`);
+        return answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
+      }
+      const breaker = this.breakers.get(replica) as Breaker;
+      // queue-proxy counts a request from its arrival, waiting for a slot included.
+      const meter = this.meters.get(replica) as ConcurrencyMeter;
+      meter.started(Date.now());
+      const admitted = await breaker.acquire(timeout.signal);
+      if (!admitted) {
+        meter.finished(Date.now());
+        return timeout.signal.aborted
+          ? answer(res, 504, REQUEST_TIMEOUT_MESSAGE)
+          : answer(res, 503, QUEUE_FULL_MESSAGE);
+      }
+      replica.requestStarted();
+      try {
+        return await proxy(req, res, replica, timeout.signal, forwarded);
+      } finally {
+        meter.finished(Date.now());
+        replica.requestFinished();
+        breaker.release();
+      }
     } finally {
-      meter.finished(Date.now());
-      replica.requestFinished();
-      breaker.release();
+      // A client still sending after its answer (one the replica gave early) is read to the end and discarded,
+      // as Node does, but not past timeoutSeconds.
+      if (req.complete) clearTimeout(timer);
+      else for (const event of ["end", "close"]) req.once(event, () => clearTimeout(timer));
     }
   }
 
   async stopAll(): Promise<void> {
+    for (const timer of this.restarts.keys()) this.clock.clearTimeout(timer);
+    this.restarts.clear();
     for (const waiter of this.waiting.splice(0)) clearTimeout(waiter.timer);
     await Promise.all(this.replicas.map((r) => this.retire(r)));
   }
@@ -153,8 +254,9 @@ export class RevisionRuntime {
 
   private waitForReplica(deadline: number): Promise<Replica | undefined> {
     if (this.waiting.length >= ACTIVATOR_QUEUE_LIMIT) return Promise.resolve(undefined);
+    this.activator.started(Date.now());
     this.onDemand();
-    return new Promise((resolve) => {
+    return new Promise<Replica | undefined>((resolve) => {
       const waiter: Waiter = {
         resolve,
         timer: setTimeout(
@@ -166,10 +268,11 @@ export class RevisionRuntime {
         ),
       };
       this.waiting.push(waiter);
-    });
+    }).finally(() => this.activator.finished(Date.now()));
   }
 
-  private async startReplica(): Promise<void> {
+  private async startReplica(crashesBefore: number): Promise<void> {
+    if (this.failure) return;
     const id = `${this.config.revision}-${this.nextId++}`;
     const replica = new Replica({
       id,
@@ -186,6 +289,7 @@ export class RevisionRuntime {
       },
     });
     this.replicas.push(replica);
+    this.runs.set(replica, { startedAt: this.clock.now(), crashesBefore });
     this.breakers.set(replica, new Breaker(this.config.containerConcurrency));
     this.meters.set(replica, new ConcurrencyMeter(Date.now()));
     replica.on("ready", () => {
@@ -194,13 +298,24 @@ export class RevisionRuntime {
         waiter.resolve(replica);
       }
     });
-    replica.on("exit", (_code: number | null, expected: boolean) => {
+    replica.on("exit", (code: number | null, expected: boolean) => {
+      const run = this.runs.get(replica);
       this.forget(replica);
-      if (!expected) {
-        this.crashes++;
-        void this.startReplica(); // replaced, as a Deployment would
-      }
+      if (!expected && run && !this.failure) this.restartAfterBackoff(id, code, run);
     });
+  }
+
+  /** The kubelet's way: the crashed replica's slot starts again after its CrashLoopBackOff delay. */
+  private restartAfterBackoff(id: string, exitCode: number | null, run: { startedAt: number; crashesBefore: number }) {
+    this.crashes++;
+    const now = this.clock.now();
+    const loop = afterCrash(run.crashesBefore, now - run.startedAt);
+    this.lastCrash = { replica: id, exitCode, crashes: loop.crashes, restartAt: now + loop.restartInMs };
+    const timer = this.clock.setTimeout(() => {
+      this.restarts.delete(timer);
+      void this.startReplica(loop.crashes);
+    }, loop.restartInMs);
+    this.restarts.set(timer, loop.crashes);
   }
 
   private async retire(replica: Replica): Promise<void> {
@@ -213,16 +328,19 @@ export class RevisionRuntime {
     if (i >= 0) this.replicas.splice(i, 1);
     this.breakers.delete(replica);
     this.meters.delete(replica);
+    this.runs.delete(replica);
   }
+}
+
+/** Stops reading a client that is still sending, once its answer (if any) is out. */
+function cutOff(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  if (res.writableFinished) req.socket?.destroy();
+  else res.once("finish", () => req.socket?.destroySoon());
 }
 
 function rank(replica: Replica): number {
   return (replica.phase === "ready" ? 1_000_000 : 0) + replica.inFlight;
-}
-
-function answer(res: ServerResponse, status: number, body: string): number {
-  if (!res.headersSent) res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
-  return status;
 }
 
 /** Answers counted by status class ("2xx", ...) and their latency. */
@@ -247,67 +365,4 @@ export class LatencyHistogram {
       if (seconds <= (LATENCY_BUCKETS[i] as number)) this.buckets[i] = (this.buckets[i] as number) + 1;
     }
   }
-}
-
-/** Connections to each replica are kept open and reused, as queue-proxy's are (undici: lighter than node:http). */
-const pools = new WeakMap<Replica, Pool>();
-
-function poolOf(replica: Replica): Pool {
-  let pool = pools.get(replica);
-  if (!pool) {
-    pool = new Pool(`http://127.0.0.1:${replica.spec.port}`, { connections: 256, pipelining: 1 });
-    pools.set(replica, pool);
-    replica.once("exit", () => void pool?.destroy());
-  }
-  return pool;
-}
-
-/** Hop-by-hop headers belong to one connection, not to the request. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "upgrade",
-  "proxy-connection",
-  "te",
-  "trailer",
-]);
-
-/** Sends the request to the replica and its answer back; resolves with the status the client got. */
-function proxy(req: IncomingMessage, res: ServerResponse, replica: Replica, timeoutMs: number): Promise<number> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-  }
-  let status = 502;
-  const bodiless = req.method === "GET" || req.method === "HEAD";
-  return poolOf(replica)
-    .stream(
-      {
-        path: req.url ?? "/",
-        method: (req.method ?? "GET") as "GET",
-        headers,
-        body: bodiless ? null : req,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      },
-      ({ statusCode, headers: answer }) => {
-        status = statusCode;
-        const out: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(answer)) {
-          if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-        }
-        res.writeHead(statusCode, out);
-        return res;
-      },
-    )
-    .then(
-      () => status,
-      (error: { code?: string }) => {
-        if (error.code === "UND_ERR_HEADERS_TIMEOUT" || error.code === "UND_ERR_BODY_TIMEOUT") {
-          return answer(res, 504, "request timeout");
-        }
-        return answer(res, 502, "replica unreachable");
-      },
-    );
 }

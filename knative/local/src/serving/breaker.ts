@@ -20,19 +20,30 @@ export class Breaker {
     return this.waiting.length;
   }
 
-  /** False at once when the queue is full; otherwise resolves true when a slot is free. */
-  acquire(): Promise<boolean> | boolean {
+  /**
+   * False at once when the queue is full; otherwise resolves true when a slot
+   * is free, or false if `signal` aborts first (the request gave up its place).
+   */
+  acquire(signal?: AbortSignal): Promise<boolean> | boolean {
     if (this.capacity === 0 || this.active < this.capacity) {
       this.active++;
       return true;
     }
-    if (this.waiting.length >= this.capacity * 10) return false;
-    return new Promise((resolve) =>
-      this.waiting.push(() => {
+    if (this.waiting.length >= this.capacity * 10 || signal?.aborted) return false;
+    return new Promise((resolve) => {
+      const admit = () => {
+        signal?.removeEventListener("abort", leave);
         this.active++;
         resolve(true);
-      }),
-    );
+      };
+      const leave = () => {
+        const i = this.waiting.indexOf(admit);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolve(false);
+      };
+      signal?.addEventListener("abort", leave, { once: true });
+      this.waiting.push(admit);
+    });
   }
 
   release(): void {

@@ -31,6 +31,22 @@ describe("Breaker", () => {
     expect(breaker.queued).toBe(19);
   });
 
+  it("gives a waiting request's place up when its signal aborts", async () => {
+    const breaker = new Breaker(1);
+    expect(breaker.acquire()).toBe(true);
+    const timeout = new AbortController();
+    const waiting = breaker.acquire(timeout.signal);
+    const next = breaker.acquire();
+    expect(breaker.queued).toBe(2);
+    timeout.abort();
+    expect(await waiting).toBe(false);
+    expect(breaker.queued).toBe(1);
+    breaker.release();
+    expect(await next).toBe(true);
+    expect(breaker.inFlight).toBe(1);
+    expect(breaker.acquire(AbortSignal.abort())).toBe(false);
+  });
+
   it("is unlimited with capacity 0", () => {
     const breaker = new Breaker(0);
     for (let i = 0; i < 5000; i++) expect(breaker.acquire()).toBe(true);
