@@ -26,6 +26,7 @@ describe("migrations", () => {
       "0002_link_foreign_keys",
       "0003_clicks_country_expand",
       "0004_clicks_country_contract",
+      "0005_clicks_count",
     ]);
     expect((await runMigrations(url)).applied).toEqual([]);
   });

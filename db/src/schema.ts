@@ -89,6 +89,12 @@ export const clicks = pgTable(
     userAgent: text("user_agent"),
     /** ISO 3166 alpha-2 from the edge's geo header; ZZ when unknown (added by expand/contract: 0003, 0004). */
     country: text("country").notNull().default("ZZ"),
+    /**
+     * How many identical clicks the row stands for: the redirect writes one row
+     * per link, second, referrer, user agent and country of a batch (0005).
+     * Count clicks with sum(count), never count(*).
+     */
+    count: integer("count").notNull().default(1),
   },
   (t) => [
     primaryKey({ name: "clicks_pkey", columns: [t.tenantId, t.id] }),

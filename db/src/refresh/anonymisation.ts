@@ -61,6 +61,7 @@ export const ANONYMISATION: Record<string, Record<string, ColumnRule>> = {
     referrer: nulled,
     user_agent: hash,
     country: keep,
+    count: keep,
   },
   click_rollups: { tenant_id: keep, link_id: keep, hour: keep, clicks: keep },
   rollup_state: { name: keep, rolled_up_to: keep },

@@ -36,7 +36,7 @@ export async function hourlyClicks(
       where r.tenant_id = ${tenantId} ${link("r.link_id")}
         and r.hour >= ${from} and r.hour < least(${to}::timestamptz, w.at)
       union all
-      select date_trunc('hour', c.clicked_at), count(*) from clicks c, watermark w
+      select date_trunc('hour', c.clicked_at), sum(c.count) from clicks c, watermark w
       where c.tenant_id = ${tenantId} ${link("c.link_id")}
         and c.clicked_at >= greatest(${from}::timestamptz, w.at) and c.clicked_at < ${to}
       group by 1
@@ -61,7 +61,7 @@ export async function topLinks(
       select r.link_id, r.clicks from click_rollups r, watermark w
       where r.tenant_id = ${tenantId} and r.hour >= ${from} and r.hour < least(${to}::timestamptz, w.at)
       union all
-      select c.link_id, count(*) from clicks c, watermark w
+      select c.link_id, sum(c.count) from clicks c, watermark w
       where c.tenant_id = ${tenantId} and c.clicked_at >= greatest(${from}::timestamptz, w.at) and c.clicked_at < ${to}
       group by 1
     )
@@ -105,7 +105,7 @@ export async function rollUp(
     const to = new Date(range.to).toISOString();
     const inserted = await tx`
       insert into click_rollups (tenant_id, link_id, hour, clicks)
-      select tenant_id, link_id, date_trunc('hour', clicked_at), count(*)
+      select tenant_id, link_id, date_trunc('hour', clicked_at), sum(count)
       from clicks where clicked_at >= ${from} and clicked_at < ${to}
       group by 1, 2, 3
       on conflict (tenant_id, link_id, hour) do update set clicks = excluded.clicks`;

@@ -54,7 +54,7 @@ async function patchLink(id: number, body: Record<string, unknown>, method = "PA
 }
 
 const clickCount = async (linkId: number) =>
-  Number((await linksContext.database.sql`select count(*) as n from clicks where link_id = ${linkId}`)[0]?.n);
+  Number((await linksContext.database.sql`select sum(count) as n from clicks where link_id = ${linkId}`)[0]?.n);
 
 describe("redirect", () => {
   it("answers 302 with the target, or 301 when the link says so", async () => {

@@ -28,23 +28,45 @@ describe("encodeClicks", () => {
     country: "ZZ",
     ...over,
   });
+  const row = (linkId: number, time: string, rest = "\\N\t\\N\tZZ") => `7\t${linkId}\t${time}\t${rest}`;
 
   it.each([
-    ["no clicks", [], ""],
-    ["one click without headers", [click({})], "7\t42\t2026-11-29T10:00:00.123Z\t\\N\t\\N\tZZ\n"],
+    ["no clicks", [], "", 0],
+    [
+      "one click without headers, its time to the second",
+      [click({})],
+      `${row(42, "2026-11-29T10:00:00.000Z")}\t1\n`,
+      1,
+    ],
     [
       "headers, escaped",
       [click({ referrer: "https://r/\tx", userAgent: "ua\\1", country: "DE" })],
-      "7\t42\t2026-11-29T10:00:00.123Z\thttps://r/\\tx\tua\\\\1\tDE\n",
+      `${row(42, "2026-11-29T10:00:00.000Z", "https://r/\\tx\tua\\\\1\tDE")}\t1\n`,
+      1,
     ],
     [
-      "rows in order, each with its own time",
-      [click({ linkId: 1 }), click({ linkId: 2 }), click({ linkId: 3, clickedAt: at + 1 })],
-      "7\t1\t2026-11-29T10:00:00.123Z\t\\N\t\\N\tZZ\n" +
-        "7\t2\t2026-11-29T10:00:00.123Z\t\\N\t\\N\tZZ\n" +
-        "7\t3\t2026-11-29T10:00:00.124Z\t\\N\t\\N\tZZ\n",
+      "identical clicks in one second merged into one row with their count, in the order first seen",
+      [click({ linkId: 1 }), click({ linkId: 2 }), click({ linkId: 1, clickedAt: at + 876 })],
+      `${row(1, "2026-11-29T10:00:00.000Z")}\t2\n${row(2, "2026-11-29T10:00:00.000Z")}\t1\n`,
+      2,
     ],
-  ])("%s", (_name, clicks, text) => {
-    expect(encodeClicks(clicks)).toBe(text);
+    [
+      "the next second, another referrer, user agent or country: another row",
+      [
+        click({}),
+        click({ clickedAt: at + 877 }),
+        click({ referrer: "r" }),
+        click({ userAgent: "u" }),
+        click({ country: "DE" }),
+      ],
+      `${row(42, "2026-11-29T10:00:00.000Z")}\t1\n` +
+        `${row(42, "2026-11-29T10:00:01.000Z")}\t1\n` +
+        `${row(42, "2026-11-29T10:00:00.000Z", "r\t\\N\tZZ")}\t1\n` +
+        `${row(42, "2026-11-29T10:00:00.000Z", "\\N\tu\tZZ")}\t1\n` +
+        `${row(42, "2026-11-29T10:00:00.000Z", "\\N\t\\N\tDE")}\t1\n`,
+      5,
+    ],
+  ])("%s", (_name, clicks, text, rows) => {
+    expect(encodeClicks(clicks)).toEqual({ text, rows });
   });
 });

@@ -10,20 +10,26 @@ export function copyText(value: string | null): string {
 }
 
 /**
- * Clicks as the rows of `COPY clicks (tenant_id, link_id, clicked_at, referrer,
- * user_agent, country) FROM STDIN` (text format). Clicks
- * of one burst share their millisecond, so the last timestamp's text is reused.
+ * Clicks as the rows of `COPY clicks (tenant_id, link_id, clicked_at,
+ * referrer, user_agent, country, count) FROM STDIN` (text format), identical
+ * clicks merged: one row, with its count, per link, second, referrer, user
+ * agent and country. The time is kept to the second (the analytics count by
+ * the hour). The encoded row is its own key, so merging costs one Map lookup.
  */
-export function encodeClicks(clicks: readonly Click[]): string {
-  let text = "";
-  let lastAt = Number.NaN;
-  let lastAtText = "";
+export function encodeClicks(clicks: readonly Click[]): { text: string; rows: number } {
+  const counts = new Map<string, number>();
+  let lastSecond = Number.NaN;
+  let lastSecondText = "";
   for (const c of clicks) {
-    if (c.clickedAt !== lastAt) {
-      lastAt = c.clickedAt;
-      lastAtText = new Date(c.clickedAt).toISOString();
+    const second = Math.floor(c.clickedAt / 1000);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastSecondText = new Date(second * 1000).toISOString();
     }
-    text += `${c.tenantId}\t${c.linkId}\t${lastAtText}\t${copyText(c.referrer)}\t${copyText(c.userAgent)}\t${copyText(c.country)}\n`;
+    const row = `${c.tenantId}\t${c.linkId}\t${lastSecondText}\t${copyText(c.referrer)}\t${copyText(c.userAgent)}\t${copyText(c.country)}`;
+    counts.set(row, (counts.get(row) ?? 0) + 1);
   }
-  return text;
+  let text = "";
+  for (const [row, count] of counts) text += `${row}\t${count}\n`;
+  return { text, rows: counts.size };
 }

@@ -53,7 +53,7 @@ it("writes every click it holds when it gets SIGTERM, then exits 0", { timeout: 
     const res = await fetch(`${base}/term`, { redirect: "manual" });
     expect(res.status).toBe(302);
   }
-  const count = async () => Number((await sql<{ n: string }[]>`select count(*) as n from clicks`)[0]?.n);
+  const count = async () => Number((await sql<{ n: string }[]>`select coalesce(sum(count), 0) as n from clicks`)[0]?.n);
   expect(await count()).toBe(0);
 
   const exited = once(child, "exit");

@@ -42,37 +42,40 @@ const click = (linkId: number, over: Partial<Click> = {}): Click => ({
 });
 
 const countFor = async (linkId: number) =>
-  Number((await sql<{ n: string }[]>`select count(*) as n from clicks where link_id = ${linkId}`)[0]?.n);
+  Number((await sql<{ n: string }[]>`select coalesce(sum(count), 0) as n from clicks where link_id = ${linkId}`)[0]?.n);
 
 describe("copyClicks", () => {
-  it("writes the first batch on a fresh connection, every column as it came", async () => {
+  it("writes the first batch on a fresh connection, every column as it came (the time to the second), identical clicks in one row", async () => {
     const linkId = await createLink("fresh");
     const fresh = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      await copyClicks(fresh, [click(linkId), click(linkId, { referrer: null, userAgent: null, country: "ZZ" })]);
+      const bare = click(linkId, { referrer: null, userAgent: null, country: "ZZ" });
+      await copyClicks(fresh, [click(linkId), bare, { ...bare, clickedAt: bare.clickedAt + 500 }]);
     } finally {
       await fresh.end();
     }
     const rows = await sql`
-      select tenant_id::int, link_id::int, referrer, user_agent, country,
+      select tenant_id::int, link_id::int, referrer, user_agent, country, count,
         to_char(clicked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as clicked_at
       from clicks where link_id = ${linkId} order by id`;
     expect(rows).toEqual([
       {
         tenant_id: tenantId,
         link_id: linkId,
-        clicked_at: "2026-11-29T10:00:00.007Z",
+        clicked_at: "2026-11-29T10:00:00.000Z",
         referrer: "https://ref.example/a\tb",
         user_agent: "Mozilla/5.0 (é)",
         country: "DE",
+        count: 1,
       },
       {
         tenant_id: tenantId,
         link_id: linkId,
-        clicked_at: "2026-11-29T10:00:00.007Z",
+        clicked_at: "2026-11-29T10:00:00.000Z",
         referrer: null,
         user_agent: null,
         country: "ZZ",
+        count: 2,
       },
     ]);
   });

@@ -16,8 +16,8 @@ export async function copyClicks(sql: postgres.Sql, clicks: readonly Click[]): P
   if (clicks.length === 0) return;
   // The columns in encodeClicks' order.
   const stream =
-    await sql`copy clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country) from stdin`.writable();
-  stream.end(encodeClicks(clicks));
+    await sql`copy clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country, count) from stdin`.writable();
+  stream.end(encodeClicks(clicks).text);
   await finished(stream);
 }
 

@@ -3,8 +3,10 @@
  * release goes: the schema before (0002), expand (0003), contract (0004). At
  * each step the click insert of the previous redirect and of this one run
  * against it, as the old and the new revision do side by side during a
- * rollout, and both must keep working. The previous insert is kept here as
- * it was released (functions/redirect/src/click-writer.ts before country).
+ * rollout, and both must keep working. The inserts of releases before are
+ * kept here as they were released (functions/redirect/src/click-writer.ts
+ * before country, and before count). Then the same for the click count (0005):
+ * a column with a constant default, which the previous release never names.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -29,6 +31,21 @@ async function insertClicksBeforeCountry(sql: postgres.Sql, clicks: Omit<Click, 
       ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
       ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[]
     ) as c(tenant_id, link_id, clicked_at, referrer, user_agent)`;
+}
+
+/** The release that wrote country, before rows carried a count. */
+async function insertClicksWithCountry(sql: postgres.Sql, clicks: Click[]): Promise<void> {
+  await sql`
+    insert into clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country)
+    select c.tenant_id, c.link_id, c.clicked_at, nullif(c.referrer, ''), nullif(c.user_agent, ''), c.country
+    from unnest(
+      ${sql.array(clicks.map((c) => String(c.tenantId)))}::bigint[],
+      ${sql.array(clicks.map((c) => String(c.linkId)))}::bigint[],
+      ${sql.array(clicks.map((c) => new Date(c.clickedAt).toISOString()))}::timestamptz[],
+      ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
+      ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[],
+      ${sql.array(clicks.map((c) => c.country))}::text[]
+    ) as c(tenant_id, link_id, clicked_at, referrer, user_agent, country)`;
 }
 
 let dir: string;
@@ -74,7 +91,7 @@ describe("country on clicks, by expand and contract", () => {
   it("before: the previous release writes clicks; this one is not released yet (no country column)", async () => {
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
     // SQLSTATE, not message text: on Citus the relation named is the shard (clicks_102008).
-    await expect(copyClicks(sql, [{ tenantId, linkId, ...click, country: "DE" }])).rejects.toMatchObject({
+    await expect(insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }])).rejects.toMatchObject({
       code: "42703", // undefined_column
       message: expect.stringContaining('column "country"'),
     });
@@ -83,7 +100,7 @@ describe("country on clicks, by expand and contract", () => {
   it("expand (0003): both releases write clicks side by side; the previous one leaves country empty", async () => {
     await migrateTo("0003_clicks_country_expand");
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
-    await copyClicks(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
     expect(await countries()).toEqual([null, null, "DE"]);
   });
 
@@ -91,10 +108,30 @@ describe("country on clicks, by expand and contract", () => {
     await migrateTo("0004_clicks_country_contract");
     expect(await countries()).toEqual(["ZZ", "ZZ", "DE"]);
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
-    await copyClicks(sql, [{ tenantId, linkId, ...click, country: "FR" }]);
+    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "FR" }]);
     expect(await countries()).toEqual(["ZZ", "ZZ", "DE", "ZZ", "FR"]);
     await expect(
       sql`insert into clicks (tenant_id, link_id, clicked_at, country) values (${tenantId}, ${linkId}, now(), null)`,
     ).rejects.toMatchObject({ code: "23502", message: expect.stringContaining('column "country"') }); // not_null_violation
+  });
+});
+
+describe("a count on click rows (0005)", () => {
+  const clickCount = async () => Number((await sql<{ n: string }[]>`select sum(count) as n from clicks`)[0]?.n);
+  const rowCount = async () => Number((await sql<{ n: string }[]>`select count(*) as n from clicks`)[0]?.n);
+
+  it("the previous release keeps writing before and after it, one click a row counted 1; this one merges identical clicks", async () => {
+    const before = await rowCount(); // one click a row until 0005
+    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    await migrateTo("0005_clicks_count");
+    expect(await clickCount()).toBe(before + 1);
+    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    const rowsBefore = await rowCount();
+    await copyClicks(
+      sql,
+      Array.from({ length: 3 }, () => ({ tenantId, linkId, ...click, country: "NL" })),
+    );
+    expect(await rowCount()).toBe(rowsBefore + 1);
+    expect(await clickCount()).toBe(before + 2 + 3);
   });
 });

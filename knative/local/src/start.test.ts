@@ -58,7 +58,7 @@ const call = (host: string, path: string, init: Parameters<typeof requestWithHos
 describe("npm start", () => {
   it("serves links, redirects and statistics through the local Knative Serving, then stops cleanly", async () => {
     expect(output).toContain(
-      "applied migrations: 0000_initial, 0001_citus_distribution, 0002_link_foreign_keys, 0003_clicks_country_expand, 0004_clicks_country_contract",
+      "applied migrations: 0000_initial, 0001_citus_distribution, 0002_link_foreign_keys, 0003_clicks_country_expand, 0004_clicks_country_contract, 0005_clicks_count",
     );
     expect(output).toContain("redirect-00001: ready");
     expect(output).toContain(`http://links.default.localhost:${ports.ingress}`);
