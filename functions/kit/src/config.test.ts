@@ -17,6 +17,7 @@ describe("loadConfig", () => {
   it("applies the defaults", () => {
     expect(loadConfig(baseConfigSchema, { DATABASE_URL: DB })).toEqual({
       PORT: 8080,
+      HOST: "0.0.0.0",
       METRICS_PORT: 0,
       METRICS_HOST: "127.0.0.1",
       K_SERVICE: "function",

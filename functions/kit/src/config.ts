@@ -4,6 +4,11 @@ import { z } from "zod";
 export const baseConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   /**
+   * Where the public port listens: every interface by default, as a function in
+   * a pod must; the local platform passes 127.0.0.1, so nothing off the machine reaches its replicas.
+   */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /**
    * The admin port: /metrics and the health endpoints for Prometheus and
    * probes, never behind the public hosts. 0 takes any free port (local
    * replicas, tests); the manifests set 9464, clear of Knative's own ports.

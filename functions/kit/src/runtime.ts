@@ -116,7 +116,7 @@ export async function serveFunction<C extends BaseConfig>(
         resolve(s),
       );
     });
-  const server = await listen(app, port, "0.0.0.0");
+  const server = await listen(app, port, context.config.HOST);
   const actualPort = (server.address() as AddressInfo).port;
   const { lifecycle, logger, config } = context;
   // Prometheus and probes only: a port of its own, so no public host reaches it and no scrape counts as a request.

@@ -49,6 +49,8 @@ export class Replica extends EventEmitter {
         ...process.env,
         ...spec.env,
         PORT: String(spec.port),
+        // Loopback only: on one machine nothing but the platform's ingress may reach a replica.
+        HOST: "127.0.0.1",
         // Its admin port (/metrics, health): any free one on loopback, whatever the manifest says for a pod.
         METRICS_PORT: "0",
         METRICS_HOST: "127.0.0.1",
