@@ -52,7 +52,7 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0;word-break:break-all}
 @media (max-width:640px){
  table.cards thead{position:absolute;left:-999px}
  table.cards tr{display:block;border:1px solid var(--line);border-radius:6px;margin-bottom:12px;padding:4px 8px}
- table.cards td{display:grid;grid-template-columns:6.5rem 1fr;border:none;padding:4px 0}
+ table.cards td{display:grid;grid-template-columns:6.5rem minmax(0,1fr);border:none;padding:4px 0;overflow-wrap:anywhere}
  table.cards td::before{content:attr(data-label);font-weight:600}
  header nav{order:3;flex-basis:100%}
 }
