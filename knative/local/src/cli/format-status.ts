@@ -31,13 +31,34 @@ export function formatStatus(status: StatusDocument): string {
     ...(s.rollout ? [`  ${s.name}: rolling out ${s.rollout.candidate}`] : []),
     ...(s.liveChange ? [`  ${s.name}: live change (not in Git) ${JSON.stringify(s.liveChange)}`] : []),
   ]);
+  const troubles = status.revisions.flatMap((r) => [
+    ...(r.failure
+      ? [
+          `  ${r.revision} failed: ${r.failure.reason}: ${r.failure.message}; its last lines:`,
+          ...r.failure.lastLogLines.slice(-10).map((line) => `    ${line}`),
+        ]
+      : []),
+    ...(r.crashLoop
+      ? [
+          `  ${r.revision}: CrashLoopBackOff: ${r.crashLoop.replica} exited with code ${r.crashLoop.exitCode} ` +
+            `(${r.crashLoop.crashes} in a row), starts again at ${new Date(r.crashLoop.restartAt).toISOString().slice(11, 19)} UTC`,
+        ]
+      : []),
+  ]);
   const routes = Object.entries(status.routes).map(
     ([host, split]) =>
       `  ${host} -> ${Object.entries(split)
         .map(([revision, percent]) => `${revision} ${percent}%`)
         .join(", ")}`,
   );
-  return [line(header), ...rows.map(line), "", ...(notes.length ? [...notes, ""] : []), "Routes:", ...routes, ""].join(
-    "\n",
-  );
+  return [
+    line(header),
+    ...rows.map(line),
+    "",
+    ...(troubles.length ? [...troubles, ""] : []),
+    ...(notes.length ? [...notes, ""] : []),
+    "Routes:",
+    ...routes,
+    "",
+  ].join("\n");
 }

@@ -12,6 +12,7 @@ import { parseGoDuration } from "../autoscaler/go-duration.ts";
 import type { CanaryAnalysis } from "../canary/analysis.ts";
 import { type TrafficTarget, validateTraffic } from "../routing/traffic.ts";
 import { type LiveChange, withLiveChanges } from "./live-changes.ts";
+import { PROGRESS_DEADLINE, readProgressDeadline } from "./progress-deadline.ts";
 
 /** The manifests (with any live change) are not what Knative would accept; the message says why. */
 export class InvalidManifestError extends Error {}
@@ -40,6 +41,8 @@ export interface DesiredService {
   traffic: TrafficTarget[];
   /** serving.knative.dev/rollout-duration; 0 moves all traffic at once. */
   rolloutDurationMs: number;
+  /** serving.knative.dev/progress-deadline: a new revision not at its initial scale by then fails. */
+  progressDeadlineMs: number;
 }
 
 /** A Flagger Canary: which Service it releases, and its analysis. */
@@ -129,7 +132,8 @@ function readService(doc: Doc, fail: (message: string) => void): DesiredService[
   const { settings, errors } = readAutoscaling(annotations, containerConcurrency);
   const traffic: TrafficTarget[] = doc.spec?.traffic ?? [];
   const rollout = readRolloutDuration(doc.metadata?.annotations?.[ROLLOUT_DURATION]);
-  problems.push(...errors, ...validateTraffic(traffic), ...rollout.errors);
+  const progressDeadline = readProgressDeadline(annotations[PROGRESS_DEADLINE]);
+  problems.push(...errors, ...validateTraffic(traffic), ...rollout.errors, ...progressDeadline.errors);
   for (const problem of problems) fail(problem);
   if (problems.length > 0 || own.length > 0) return [];
   return [
@@ -147,6 +151,7 @@ function readService(doc: Doc, fail: (message: string) => void): DesiredService[
       livenessPath: container.livenessProbe?.httpGet?.path ?? "/",
       traffic,
       rolloutDurationMs: rollout.ms,
+      progressDeadlineMs: progressDeadline.ms,
     },
   ];
 }

@@ -19,7 +19,7 @@ import {
 import { type LiveChange, mergeLiveChanges, withTag } from "../desired/live-changes.ts";
 import { freePort } from "../free-port.ts";
 import { Ingress } from "../ingress/ingress.ts";
-import { RevisionRuntime } from "../replicas/revision-runtime.ts";
+import { type LastCrash, type RevisionFailure, RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { bundleFunction } from "../revisions/bundle.ts";
 import { nextRevision, type RevisionRecord } from "../revisions/revision-names.ts";
 import {
@@ -92,6 +92,12 @@ export interface RevisionStatus extends ScaleStatus {
   inFlight: number;
   crashes: number;
   targetConcurrency: number;
+  /** Replica processes alive: starting, ready or draining. */
+  running?: number;
+  /** Set when the revision was given up: Knative's Ready=False reason and message, and its replicas' last lines. */
+  failure?: RevisionFailure;
+  /** While a crashed replica waits out its CrashLoopBackOff: which one, its exit code and when it starts again. */
+  crashLoop?: LastCrash & { backingOff: number };
 }
 
 interface RunningRevision {
@@ -247,7 +253,7 @@ export class LocalServing {
     this.timers.push(
       setInterval(() => {
         const now = Date.now();
-        for (const r of this.revisions.values()) r.autoscaler.collect(now);
+        for (const r of this.revisions.values()) if (!r.runtime.failure) r.autoscaler.collect(now);
       }, 1000),
       // A rollout's steps land on time (they are a second or more apart).
       setInterval(() => {
@@ -255,7 +261,7 @@ export class LocalServing {
       }, 100),
       setInterval(() => {
         const now = Date.now();
-        for (const r of this.revisions.values()) void r.autoscaler.tick(now);
+        for (const r of this.revisions.values()) if (!r.runtime.failure) void r.autoscaler.tick(now);
       }, 2000),
     );
   }
@@ -301,8 +307,13 @@ export class LocalServing {
       ready: r.runtime.readyCount,
       inFlight: r.runtime.inFlight,
       crashes: r.runtime.crashes,
+      running: r.runtime.replicas.length,
       targetConcurrency: r.targetConcurrency,
       ...r.autoscaler.status,
+      ...(r.runtime.failure ? { failure: r.runtime.failure, desired: 0 } : {}),
+      ...(r.runtime.backingOff > 0 && r.runtime.lastCrash
+        ? { crashLoop: { ...r.runtime.lastCrash, backingOff: r.runtime.backingOff } }
+        : {}),
     }));
   }
 
@@ -362,7 +373,17 @@ export class LocalServing {
     // Routed while it starts, so its min-scale holds; traffic moves only once it is Ready.
     this.routed.add(record.name);
     await autoscaler.start();
-    await waitUntil(() => runtime.readyCount >= service.autoscaling.initialScale, 60_000);
+    const ready = await readyWithin(
+      () => runtime.readyCount >= service.autoscaling.initialScale,
+      service.progressDeadlineMs,
+    );
+    if (!ready) {
+      // As Knative does: the revision fails, scales to zero, and routing stays as it was.
+      await runtime.fail(PROGRESS_DEADLINE_EXCEEDED, INITIAL_SCALE_NEVER_ACHIEVED);
+      this.routed.delete(record.name);
+      this.options.log(`${record.name}: failed: ${PROGRESS_DEADLINE_EXCEEDED}: ${INITIAL_SCALE_NEVER_ACHIEVED}`);
+      return;
+    }
     this.options.log(`${record.name}: ready`);
     const canary = desired.canaries.find((c) => c.service === service.name);
     const primary = this.primaryOf(service.name);
@@ -489,10 +510,16 @@ export class LocalServing {
   }
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+/** Knative's Revision condition when a revision misses its progress deadline (revision_lifecycle.go). */
+export const PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+export const INITIAL_SCALE_NEVER_ACHIEVED = "Initial scale was never achieved";
+
+/** True once `check` holds, false if it still does not after `timeoutMs`. */
+async function readyWithin(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 50));
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
   }
+  return true;
 }
