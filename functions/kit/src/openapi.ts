@@ -49,7 +49,7 @@ export function instantProblem(value: string): string | undefined {
  */
 export function dateTimeInput() {
   return z.iso
-    .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z" })
+    .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2030-01-01T00:00:00Z", abort: true })
     .superRefine((value, ctx) => {
       const problem = instantProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem, continue: false });

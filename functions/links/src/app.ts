@@ -111,6 +111,18 @@ const deleteLink = createRoute({
   responses: { 204: { description: "Deleted" }, 404: problem("No such link for this tenant"), ...errors },
 });
 
+const EPOCH = new Date(0);
+
+/**
+ * An expiry as stored. Any instant before 1970 means "already expired", and is
+ * stored as 1970-01-01T00:00:00Z: the database's text for years below 100
+ * (`0029-09-27 10:01:17+00`) is misread by JavaScript's Date (as 2029, or NaN).
+ */
+export function storedExpiry(value: string): Date {
+  const at = new Date(value);
+  return at < EPOCH ? EPOCH : at;
+}
+
 export function createLinksApp(context: FunctionContext<BaseConfig>, options: LinksOptions = {}): FunctionApp<AuthEnv> {
   const { database, cache, redis, metrics } = context;
   const app = createFunctionApp<AuthEnv>(context);
@@ -138,7 +150,7 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
     }
     const link = await repository(c.var.caller.tenantId).create({
       ...body,
-      ...(expiresAt ? { expiresAt: new Date(expiresAt) } : {}),
+      ...(expiresAt ? { expiresAt: storedExpiry(expiresAt) } : {}),
     });
     // A redirect may have cached "no such code" before the link existed.
     await cache.invalidate(routeCacheKey(link.code));
@@ -173,7 +185,7 @@ export function createLinksApp(context: FunctionContext<BaseConfig>, options: Li
     const { expiresAt, ...rest } = body;
     const link = await repository(c.var.caller.tenantId).update(id, {
       ...rest,
-      ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : new Date(expiresAt) } : {}),
+      ...(expiresAt !== undefined ? { expiresAt: expiresAt === null ? null : storedExpiry(expiresAt) } : {}),
     });
     if (!link) throw problems.notFound("No link with this id.");
     await cache.invalidate(routeCacheKey(link.code));

@@ -27,7 +27,8 @@ const redirectType = z
   .openapi({ description: "301 (permanent, browsers may cache it) or 302 (default)", example: 302 });
 
 const expiresAt = dateTimeInput().openapi({
-  description: "When the link stops redirecting (410 after it); a past instant makes it expired at once",
+  description:
+    "When the link stops redirecting (410 after it). A past instant makes it expired at once; one before 1970 is stored as 1970-01-01T00:00:00Z",
   example: "2030-01-01T00:00:00Z",
 });
 

@@ -40,6 +40,8 @@ describe("targetUrlProblem", () => {
     ["empty authority before a query", "http://?q=1", "must be an absolute URL"],
     ["user and password", "https://bank.com:pw@evil.example/", "must not contain a user name or password"],
     ["user only", "https://bank.com@evil.example/", "must not contain a user name or password"],
+    ["a star in the host", "HttP://2.d5eoA.RIK*", "must have a host name"],
+    ["an apostrophe in the host", "https://exa'mple.com/", "must have a host name"],
     ["space", "https://example.com/a b", "must not contain spaces or control characters"],
     ["leading space", " https://example.com/", "must not contain spaces or control characters"],
     ["tab", "java\tscript:alert(1)", "must not contain spaces or control characters"],

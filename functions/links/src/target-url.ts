@@ -8,6 +8,9 @@ export const MAX_TARGET_URL_LENGTH = 2048;
  */
 const SCHEME_AND_AUTHORITY = /^https?:\/\/[^/?#\\]/i;
 
+/** A parsed host (IDN already in punycode, lower case): DNS labels, or an IPv6 literal. */
+const HOST_NAME = /^(([a-z0-9-]+\.)*[a-z0-9-]+\.?|\[[0-9a-f:.]+\])$/;
+
 /**
  * What the OpenAPI document promises to accept, a little narrower than what
  * is accepted (IDN hosts, IP literals and ports above 9999 are taken too), so
@@ -40,6 +43,9 @@ export function normaliseTargetUrl(value: string): { url: string } | { problem: 
   if (!SCHEME_AND_AUTHORITY.test(value))
     return { problem: "must have a host: http:// or https:// and then a host name" };
   if (url.username || url.password) return { problem: "must not contain a user name or password" };
+  // The parser keeps characters such as `*`, `!` or `'` in a host; no resolvable host has them.
+  if (!HOST_NAME.test(url.hostname))
+    return { problem: "must have a host name of letters, digits, '-' and '.', or an IP address" };
   return { url: url.href };
 }
 

@@ -11,6 +11,7 @@ import { writeBatch } from "./click-batch.ts";
 import { ClickBuffer, DEFAULT_CLICK_BUFFER } from "./click-buffer.ts";
 import { registerClickMetrics } from "./click-metrics.ts";
 import { clickWriterIo } from "./click-writer.ts";
+import { redirectOpenApiDocument } from "./openapi.ts";
 import { GONE_PAGE, NOT_FOUND_PAGE } from "./pages.ts";
 
 export const redirectFlagDefaults = { "redirect.recordClicks": true };
@@ -60,6 +61,9 @@ export function createRedirectApp(context: FunctionContext<BaseConfig>, options:
   // Ready without the database: cached codes are still served, and Knative
   // would otherwise take every replica out of the route during an outage.
   const app = createFunctionApp(context, { readiness: {} });
+
+  // No code has a dot in it, so this cannot shadow a link.
+  app.get("/openapi.json", (c) => c.json(redirectOpenApiDocument));
 
   app.get("/:code", async (c) => {
     const code = c.req.param("code");
