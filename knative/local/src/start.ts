@@ -11,7 +11,7 @@ import { serve } from "@hono/node-server";
 import { createControlApp } from "./control/control-app.ts";
 import { History } from "./control/history.ts";
 import { startSampling } from "./control/sampler.ts";
-import { renderKustomization } from "./desired/render.ts";
+import { renderLocalPlatform } from "./desired/render.ts";
 import { preferredOrFreePort } from "./free-port.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
 import { dataDir, readLocalState, repoRoot, writeLocalState } from "./local-state.ts";
@@ -85,7 +85,7 @@ async function main() {
   });
   const ingressPort = await serving.ingress.listen(ports.ingress);
   const history = new History();
-  const controlApp = createControlApp(serving, { render: () => renderKustomization(OVERLAY), history });
+  const controlApp = createControlApp(serving, { render: () => renderLocalPlatform(), history });
   const control = serve({ fetch: controlApp.fetch, port: ports.control, hostname: "127.0.0.1" });
 
   let stopping = false;
@@ -103,7 +103,7 @@ async function main() {
   process.once("SIGTERM", () => void stopAll(0));
 
   say(`applying ${OVERLAY} (kubectl kustomize)`);
-  await serving.apply(await renderKustomization(OVERLAY));
+  await serving.apply(await renderLocalPlatform());
   serving.start();
   startSampling(serving, history);
   watchManifests(serving);
@@ -126,7 +126,7 @@ function watchManifests(serving: LocalServing): void {
     timer = setTimeout(() => {
       applying = applying.then(async () => {
         try {
-          await serving.apply(await renderKustomization(OVERLAY));
+          await serving.apply(await renderLocalPlatform());
           say(`applied ${OVERLAY} after a change to ${file}`);
         } catch (error) {
           say(`refused ${OVERLAY}; still running what was there:\n${error instanceof Error ? error.message : error}`);

@@ -18,8 +18,12 @@ const revision: RevisionStatus = {
   actual: 3,
   stableConcurrency: 150.5,
   panicConcurrency: 290,
+  stableRps: 80,
+  panicRps: 150,
   panicking: true,
   excessBurstCapacity: -201,
+  activity: "active",
+  activatorInPath: true,
 };
 
 describe("knativeMetricsText", () => {

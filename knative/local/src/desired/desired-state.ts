@@ -8,6 +8,12 @@
 import { createHash } from "node:crypto";
 import { parseAllDocuments } from "yaml";
 import { type AutoscalingSettings, PREFIX, readAutoscaling } from "../autoscaler/annotations.ts";
+import {
+  type AutoscalerConfig,
+  CONFIG_AUTOSCALER,
+  defaultAutoscalerConfig,
+  readAutoscalerConfig,
+} from "../autoscaler/config-autoscaler.ts";
 import { parseGoDuration } from "../autoscaler/go-duration.ts";
 import type { CanaryAnalysis } from "../canary/analysis.ts";
 import { type TrafficTarget, validateTraffic } from "../routing/traffic.ts";
@@ -57,6 +63,8 @@ export interface DesiredState {
   /** Domain -> Service name. */
   domainMappings: Map<string, string>;
   configMaps: Map<string, Record<string, string>>;
+  /** The cluster's config-autoscaler (namespace knative-serving), or Knative's defaults without one. */
+  autoscalerConfig: AutoscalerConfig;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: YAML documents are read field by field and checked
@@ -79,6 +87,7 @@ export function readDesiredState(
   const canaries: DesiredCanary[] = [];
   const domainMappings = new Map<string, string>();
   const configMaps = new Map<string, Record<string, string>>();
+  const autoscalerConfig = readClusterAutoscalerConfig(docs, (e) => errors.push(e));
 
   for (const doc of docs) {
     if (!doc) continue;
@@ -86,7 +95,7 @@ export function readDesiredState(
     switch (doc.kind) {
       case "Service":
         if (doc.apiVersion !== "serving.knative.dev/v1") break; // a plain Kubernetes Service is not ours
-        services.push(...readService(doc, (e) => errors.push(`${where}: validation failed: ${e}`)));
+        services.push(...readService(doc, autoscalerConfig, (e) => errors.push(`${where}: validation failed: ${e}`)));
         break;
       case "Canary":
         canaries.push(readCanary(doc));
@@ -95,6 +104,7 @@ export function readDesiredState(
         domainMappings.set(doc.metadata.name, doc.spec?.ref?.name);
         break;
       case "ConfigMap":
+        if (isClusterAutoscalerConfig(doc)) break; // Knative's, not the functions'
         configMaps.set(doc.metadata.name, doc.data ?? {});
         break;
     }
@@ -106,10 +116,27 @@ export function readDesiredState(
     if (!serviceNames.has(service)) errors.push(`DomainMapping/${domain}: Service "${service}" not found`);
   }
   if (errors.length > 0) throw new InvalidManifestError(errors.join("\n"));
-  return { services, canaries, domainMappings, configMaps };
+  return { services, canaries, domainMappings, configMaps, autoscalerConfig };
 }
 
-function readService(doc: Doc, fail: (message: string) => void): DesiredService[] {
+const isClusterAutoscalerConfig = (doc: Doc) =>
+  doc?.kind === "ConfigMap" &&
+  doc.metadata?.name === CONFIG_AUTOSCALER.name &&
+  doc.metadata?.namespace === CONFIG_AUTOSCALER.namespace;
+
+/** config-autoscaler, validated as Knative's configmap webhook does; Knative's defaults when there is none. */
+function readClusterAutoscalerConfig(docs: Doc[], fail: (message: string) => void): AutoscalerConfig {
+  const doc = docs.find(isClusterAutoscalerConfig);
+  if (!doc) return defaultAutoscalerConfig;
+  try {
+    return readAutoscalerConfig(doc.data ?? {});
+  } catch (error) {
+    fail(`ConfigMap/${CONFIG_AUTOSCALER.name}: validation failed: ${error instanceof Error ? error.message : error}`);
+    return defaultAutoscalerConfig;
+  }
+}
+
+function readService(doc: Doc, cluster: AutoscalerConfig, fail: (message: string) => void): DesiredService[] {
   const own = Object.keys(doc.metadata?.annotations ?? {}).filter((k) => k.startsWith(PREFIX));
   if (own.length > 0) {
     fail(
@@ -129,7 +156,7 @@ function readService(doc: Doc, fail: (message: string) => void): DesiredService[
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0 || timeoutSeconds > 600) {
     problems.push(`expected 0 <= ${timeoutSeconds} <= 600: spec.template.spec.timeoutSeconds`);
   }
-  const { settings, errors } = readAutoscaling(annotations, containerConcurrency);
+  const { settings, errors } = readAutoscaling(annotations, containerConcurrency, cluster);
   const traffic: TrafficTarget[] = doc.spec?.traffic ?? [];
   const rollout = readRolloutDuration(doc.metadata?.annotations?.[ROLLOUT_DURATION]);
   const progressDeadline = readProgressDeadline(annotations[PROGRESS_DEADLINE]);

@@ -354,6 +354,7 @@ export class LocalServing {
     );
     const autoscaler = new RevisionAutoscaler(
       service.autoscaling,
+      desired.autoscalerConfig,
       runtime,
       { reachable: () => this.routed.has(record.name), scaleToZero: this.options.scaleToZero ?? true },
       Date.now(),
