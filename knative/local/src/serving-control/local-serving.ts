@@ -356,7 +356,11 @@ export class LocalServing {
       service.autoscaling,
       desired.autoscalerConfig,
       runtime,
-      { reachable: () => this.routed.has(record.name), scaleToZero: this.options.scaleToZero ?? true },
+      {
+        reachable: () => this.routed.has(record.name),
+        scaleToZero: this.options.scaleToZero ?? true,
+        progressDeadlineMs: service.progressDeadlineMs,
+      },
       Date.now(),
     );
     runtime.onDemand = () => void autoscaler.demand(Date.now());
