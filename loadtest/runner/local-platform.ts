@@ -1,11 +1,12 @@
 /**
  * The local platform (npm start) as the runner's platform: reused when it is
  * running, else started for the run and stopped after it. It is sampled and
- * changed through its control API, as the console and the CLI do.
+ * changed through its control API with its token, as the CLI does.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { type ControlEndpoint, controlRequest, localControlEndpoint } from "@platform/local/control-client";
 import { type LocalState, readLocalState, repoRoot, statePath } from "@platform/local/local-state";
 import { SCALE_TO_ZERO_GRACE_MS } from "@platform/local/scale";
 import type { Platform, PlatformState, ReleaseKind } from "./platform.ts";
@@ -17,8 +18,9 @@ export async function localPlatform(options: {
   startTimeoutMs?: number;
 }): Promise<Platform> {
   const running = readLocalState();
-  if (running?.controlUrl && running.ingressUrl && (await statusAt(running.controlUrl))) {
-    return new LocalPlatform(running, undefined, "the local platform already running (npm start)");
+  const runningControl = localControlEndpoint();
+  if (running?.ingressUrl && runningControl && (await statusAt(runningControl))) {
+    return new LocalPlatform(running, runningControl, undefined, "the local platform already running (npm start)");
   }
   const started = Date.now();
   const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), ["knative/local/src/start.ts"], {
@@ -38,9 +40,10 @@ export async function localPlatform(options: {
     if (exited !== null)
       throw new Error(`the local platform stopped while starting (exit ${exited}); see ${options.logPath}`);
     const state = freshState(started);
-    if (state?.controlUrl && state.ingressUrl && (await allServing(state.controlUrl))) {
+    const control = state ? localControlEndpoint() : undefined;
+    if (state?.ingressUrl && control && (await allServing(control))) {
       options.ready(`local platform up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return new LocalPlatform(state, child, "the local platform, started for this run (npm start)");
+      return new LocalPlatform(state, control, child, "the local platform, started for this run (npm start)");
     }
     options.progress(`starting the local platform (npm start) ${((Date.now() - started) / 1000).toFixed(0)} s`);
     await sleep(1000);
@@ -63,9 +66,9 @@ interface StatusDocument {
 }
 
 /** The control API's /status; undefined when no platform answers there. */
-async function statusAt(controlUrl: string): Promise<StatusDocument | undefined> {
+async function statusAt(control: ControlEndpoint): Promise<StatusDocument | undefined> {
   try {
-    const res = await fetch(`${controlUrl}/status`, { signal: AbortSignal.timeout(2000) });
+    const res = await controlRequest(control, "GET", "/status", { signal: AbortSignal.timeout(2000) });
     return res.ok ? ((await res.json()) as StatusDocument) : undefined;
   } catch {
     return undefined;
@@ -73,8 +76,8 @@ async function statusAt(controlUrl: string): Promise<StatusDocument | undefined>
 }
 
 /** Every service has a revision taking traffic. */
-async function allServing(controlUrl: string): Promise<boolean> {
-  const status = await statusAt(controlUrl);
+async function allServing(control: ControlEndpoint): Promise<boolean> {
+  const status = await statusAt(control);
   return Boolean(
     status &&
       status.services.length > 0 &&
@@ -88,7 +91,8 @@ class LocalPlatform implements Platform {
   private readonly changed = new Set<string>();
 
   constructor(
-    private readonly local: LocalState,
+    local: LocalState,
+    private readonly control: ControlEndpoint,
     private readonly child: ChildProcess | undefined,
     readonly description: string,
   ) {
@@ -102,7 +106,7 @@ class LocalPlatform implements Platform {
 
   async state(): Promise<PlatformState | undefined> {
     try {
-      const res = await fetch(`${this.local.controlUrl}/sample`, { signal: AbortSignal.timeout(3000) });
+      const res = await controlRequest(this.control, "GET", "/sample", { signal: AbortSignal.timeout(3000) });
       return res.ok ? ((await res.json()) as PlatformState) : undefined;
     } catch {
       return undefined;
@@ -131,10 +135,7 @@ class LocalPlatform implements Platform {
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.local.controlUrl}${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
-    });
+    const res = await controlRequest(this.control, method, path, { body });
     const answer = (await res.json().catch(() => ({}))) as { detail?: string };
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${answer.detail ?? ""}`);
     return answer;

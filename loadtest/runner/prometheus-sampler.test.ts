@@ -1,29 +1,30 @@
 /**
  * The runner's Prometheus sampler against a real Prometheus (Debian's, from
  * npm run setup) scraping the local platform's /metrics every second: what it
- * reads back must be what the platform itself reports. On a cluster the same
+ * reads back must be what the platform itself reports (Prometheus sends the
+ * control token as a bearer, from a file). On a cluster the same
  * queries go to the cluster's Prometheus (PROMETHEUS_URL).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { eventually } from "@platform/kit/testing";
-import { createControlApp } from "@platform/local/control-app";
 import { freePort } from "@platform/local/free-port";
 import {
+  type ControlUnderTest,
   isCanary,
   localOverlayWithout,
   requestWithHost,
   type ServingUnderTest,
+  serveControlForTest,
   startServingForTest,
 } from "@platform/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prometheusSampler } from "./prometheus.ts";
 
 let under: ServingUnderTest;
-let control: ReturnType<typeof serve>;
+let control: ControlUnderTest;
 let prometheus: ChildProcess;
 let prometheusUrl: string;
 let dir: string;
@@ -31,12 +32,19 @@ let dir: string;
 beforeAll(async () => {
   under = await startServingForTest({ start: true });
   await under.serving.apply(localOverlayWithout(isCanary));
-  const controlPort = await freePort();
-  control = serve({ fetch: createControlApp(under.serving).fetch, port: controlPort, hostname: "127.0.0.1" });
+  control = await serveControlForTest(under.serving);
   dir = await mkdtemp(join(tmpdir(), "prometheus-"));
+  await writeFile(join(dir, "control-token"), control.endpoint.token, { mode: 0o600 });
   await writeFile(
     join(dir, "prometheus.yml"),
-    `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: local-platform\n    static_configs: [{ targets: ["127.0.0.1:${controlPort}"] }]\n`,
+    [
+      "global: { scrape_interval: 1s }",
+      "scrape_configs:",
+      "  - job_name: local-platform",
+      `    authorization: { credentials_file: ${join(dir, "control-token")} }`,
+      `    static_configs: [{ targets: ["127.0.0.1:${control.port}"] }]`,
+      "",
+    ].join("\n"),
   );
   const port = await freePort();
   prometheusUrl = `http://127.0.0.1:${port}`;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,8 @@ export interface LocalState {
 }
 
 export const statePath = join(dataDir, "local-state.json");
+/** The control API's token (control/control-token.ts), owner-only like the state. */
+export const controlTokenPath = join(dataDir, "control-token");
 
 export function readLocalState(): LocalState | undefined {
   if (!existsSync(statePath)) return undefined;
@@ -28,4 +30,6 @@ export function readLocalState(): LocalState | undefined {
 export function writeLocalState(state: LocalState): void {
   mkdirSync(dirname(statePath), { recursive: true });
   writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  // mode applies only when the file is made; an older file may have been made readable by others.
+  chmodSync(statePath, 0o600);
 }

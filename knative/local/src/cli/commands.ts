@@ -6,6 +6,7 @@
 
 export const USAGE = `usage: npm run platform -- <command>
   status                                   services, revisions, replicas, concurrency, routes
+  console                                  a sign-in link to the console for your browser (one use, 10 minutes)
   deploy <service>                         a new revision from the working tree (also: npm run deploy -- <service>)
   traffic <service> <rev>=<percent> ...    set the split; @latest is the latest ready revision
   tag <service> <rev>=<tag>                reach a revision on <tag>-<service>.<namespace>.<domain>
@@ -19,6 +20,7 @@ export const USAGE = `usage: npm run platform -- <command>
 export type Command =
   | { kind: "help" }
   | { kind: "status" }
+  | { kind: "console" }
   | { kind: "logs"; revision: string; tail: number; follow: boolean }
   | { kind: "request"; method: "POST" | "DELETE"; path: string; body?: unknown; done: string };
 
@@ -33,6 +35,8 @@ export function parseCommand(args: string[]): Command | { error: string } {
       return { kind: "help" };
     case "status":
       return { kind: "status" };
+    case "console":
+      return { kind: "console" };
     case "deploy":
       if (!subject) return needsSubject("a service");
       return { kind: "request", method: "POST", path: `/deploy/${service}`, done: "deployed" };

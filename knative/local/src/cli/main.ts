@@ -1,14 +1,15 @@
 /**
  * The running local platform from the command line (`npm run platform -- <command>`;
  * commands in ./commands.ts). It talks to the control API that `npm start`
- * serves (URL in .data/local-state.json, or PLATFORM_URL).
+ * serves (URL in .data/local-state.json, token in .data/control-token; or
+ * PLATFORM_URL and PLATFORM_TOKEN).
  */
-import { readLocalState } from "../local-state.ts";
+import { type ControlEndpoint, controlRequest, localControlEndpoint } from "../control/control-client.ts";
 import { parseCommand, USAGE } from "./commands.ts";
 import { formatStatus, type StatusDocument } from "./format-status.ts";
 
 export interface CliIo {
-  baseUrl: string | undefined;
+  endpoint: ControlEndpoint | undefined;
   out: (text: string) => void;
 }
 
@@ -23,38 +24,55 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.out(`${USAGE}\n`);
     return 0;
   }
-  if (!io.baseUrl) {
-    io.out("The platform is not running here: start it with `npm start` (or set PLATFORM_URL).\n");
+  const { endpoint } = io;
+  if (!endpoint) {
+    io.out("The platform is not running here: start it with `npm start` (or set PLATFORM_URL and PLATFORM_TOKEN).\n");
     return 1;
   }
   try {
     switch (command.kind) {
-      case "status":
-        io.out(formatStatus((await (await fetch(`${io.baseUrl}/status`)).json()) as StatusDocument));
+      case "status": {
+        const res = await controlRequest(endpoint, "GET", "/status");
+        if (!res.ok) return refused(io, res);
+        io.out(formatStatus((await res.json()) as StatusDocument));
         return 0;
+      }
+      case "console": {
+        const res = await controlRequest(endpoint, "POST", "/console-codes");
+        if (!res.ok) return refused(io, res);
+        const { url, expiresInSeconds } = (await res.json()) as { url: string; expiresInSeconds: number };
+        io.out(
+          `Open ${url}\n(a sign-in link for one browser: it works once, within ${expiresInSeconds / 60} minutes)\n`,
+        );
+        return 0;
+      }
       case "logs": {
         const query = `tail=${command.tail}${command.follow ? "&follow" : ""}`;
-        const res = await fetch(`${io.baseUrl}/revisions/${encodeURIComponent(command.revision)}/logs?${query}`);
+        const path = `/revisions/${encodeURIComponent(command.revision)}/logs?${query}`;
+        const res = await controlRequest(endpoint, "GET", path);
         if (!res.ok) return refused(io, res);
         for await (const chunk of res.body ?? []) io.out(Buffer.from(chunk).toString("utf8"));
         return 0;
       }
       case "request": {
-        const res = await fetch(`${io.baseUrl}${command.path}`, {
-          method: command.method,
-          ...(command.body
-            ? { body: JSON.stringify(command.body), headers: { "content-type": "application/json" } }
-            : {}),
-        });
+        const res = await controlRequest(endpoint, command.method, command.path, { body: command.body });
         if (!res.ok) return refused(io, res);
         io.out(describeOutcome(command.done, (await res.json()) as Outcome));
         return 0;
       }
     }
   } catch (error) {
-    io.out(`cannot reach the platform at ${io.baseUrl}: ${error instanceof Error ? error.message : error}\n`);
+    io.out(`cannot reach the platform at ${endpoint.baseUrl}: ${error instanceof Error ? error.message : error}\n`);
     return 1;
   }
+}
+
+/** PLATFORM_URL and PLATFORM_TOKEN, else what `npm start` wrote in .data/. */
+function endpointFromEnvironment(): ControlEndpoint | undefined {
+  const local = localControlEndpoint();
+  const baseUrl = process.env.PLATFORM_URL ?? local?.baseUrl;
+  const token = process.env.PLATFORM_TOKEN ?? local?.token;
+  return baseUrl && token ? { baseUrl, token } : undefined;
 }
 
 async function refused(io: CliIo, res: Response): Promise<number> {
@@ -86,6 +104,14 @@ function describeOutcome(done: string, body: Outcome): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const baseUrl = process.env.PLATFORM_URL ?? readLocalState()?.controlUrl;
-  process.exitCode = await runCli(process.argv.slice(2), { baseUrl, out: (text) => process.stdout.write(text) });
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), {
+      endpoint: endpointFromEnvironment(),
+      out: (text) => process.stdout.write(text),
+    });
+  } catch (error) {
+    // A control-token file that holds no usable token: say which and what to do.
+    process.stdout.write(`${error instanceof Error ? error.message : error}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,12 +1,15 @@
 /**
  * The console page in a real headless browser (Debian's chromium driven by
  * playwright-core): it shows each function's revisions, split, replicas,
- * rates and charts live, and changes the split and min/max scale. Real
- * LocalServing, processes and ingress behind it.
+ * rates and charts live, and changes the split and min/max scale; a browser
+ * signs in by a one-time link, and a page of another origin that the signed-in
+ * browser opens changes nothing. Real LocalServing, processes and ingress behind it.
  */
-import { serve } from "@hono/node-server";
+import { createServer, type Server } from "node:http";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../free-port.ts";
+import { type ControlUnderTest, serveControlForTest } from "../testing/control-under-test.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
 import {
   isCanary,
@@ -14,7 +17,6 @@ import {
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/serving-under-test.ts";
-import { createControlApp } from "./control-app.ts";
 import { History } from "./history.ts";
 import { startSampling } from "./sampler.ts";
 
@@ -22,7 +24,7 @@ import { startSampling } from "./sampler.ts";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let under: ServingUnderTest;
-let server: ReturnType<typeof serve>;
+let control: ControlUnderTest;
 let stopSampling: () => void;
 let browser: Browser;
 let page: Page;
@@ -37,23 +39,22 @@ beforeAll(async () => {
   );
   const history = new History();
   stopSampling = startSampling(under.serving, history, 250);
-  const app = createControlApp(under.serving, { history });
-  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
+  control = await serveControlForTest(under.serving, { history });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  page = await browser.newPage();
+  // A context of its own, so that the attacker's page below opens in the same signed-in browser.
+  page = await (await browser.newContext()).newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("console", (message) => {
     // The browser logs every 4xx answer; the refusal above is one on purpose.
     if (message.type() === "error" && !message.text().includes("status of 400")) pageErrors.push(message.text());
   });
-  await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+  await page.goto(`${control.endpoint.baseUrl}/login?code=${control.sessions.newLoginCode()}`);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   stopSampling?.();
-  server?.close();
+  control?.close();
   await under?.close();
 });
 
@@ -61,6 +62,27 @@ const section = (service: string) => page.locator(`section[data-service="${servi
 const row = (service: string, revision: string) => section(service).locator(`tr[data-revision="${revision}"]`);
 
 describe("the console", () => {
+  it("signs in by its one-time link, which leaves the address bar", async () => {
+    expect(page.url()).toBe(`${control.endpoint.baseUrl}/`);
+    const cookies = await page.context().cookies(control.endpoint.baseUrl);
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: "kn_local_console", httpOnly: true, sameSite: "Strict" }),
+    ]);
+  });
+
+  it("shows a browser without the link how to sign in, and no data", async () => {
+    const stranger = await browser.newPage();
+    try {
+      await stranger.goto(`${control.endpoint.baseUrl}/`);
+      await expect
+        .poll(() => stranger.getByTestId("signed-out").textContent())
+        .toContain("npm run platform -- console");
+      expect(await stranger.locator("section[data-service]").count()).toBe(0);
+    } finally {
+      await stranger.close();
+    }
+  });
+
   it("shows every function with its revisions, split and replicas", async () => {
     for (const service of ["analytics", "links", "redirect"]) await section(service).waitFor();
     await expect
@@ -137,5 +159,97 @@ describe("the console", () => {
       .toBe("100%");
     expect(await section("redirect").getByTestId("live-change").count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("a page of another origin, opened in the signed-in browser", () => {
+  let attackerServer: Server;
+  let attackerUrl: string;
+
+  /** What an attacker's page on another loopback port tries: forms, no-cors and CORS fetches, cookies included. */
+  const attackerPage = (api: string) => `<!doctype html><html><body>
+<iframe name="sink-a"></iframe><iframe name="sink-b"></iframe>
+<form id="urlencoded" method="POST" action="${api}/services/redirect/traffic" target="sink-a">
+  <input name="traffic" value="redirect-00001=100"></form>
+<form id="plain" method="POST" enctype="text/plain" action="${api}/services/redirect/env" target="sink-b">
+  <input name='{"env":{"NODE_OPTIONS":"--require=/tmp/x","PAD":"' value='"}}'></form>
+<script>
+const traffic = JSON.stringify({ traffic: [{ revisionName: "redirect-00001", percent: 100 }] });
+const env = JSON.stringify({ env: { NODE_OPTIONS: "--require=/tmp/x" } });
+async function attempt(run) {
+  try { const res = await run(); return res.type === "opaque" ? "opaque" : res.status; }
+  catch (error) { return "blocked"; }
+}
+window.fetches = async () => ({
+  noCorsTextPlain: await attempt(() => fetch("${api}/services/redirect/env",
+    { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: env })),
+  noCorsDeploy: await attempt(() => fetch("${api}/deploy/redirect", { method: "POST", mode: "no-cors", credentials: "include" })),
+  jsonWithCredentials: await attempt(() => fetch("${api}/services/redirect/traffic",
+    { method: "POST", credentials: "include", headers: { "content-type": "application/json" }, body: traffic })),
+  jsonWithoutCredentials: await attempt(() => fetch("${api}/services/redirect/traffic",
+    { method: "POST", credentials: "omit", headers: { "content-type": "application/json" }, body: traffic })),
+  deleteWithCredentials: await attempt(() => fetch("${api}/services/links/live-changes", { method: "DELETE", credentials: "include" })),
+});
+</script></body></html>`;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const html = attackerPage(control.endpoint.baseUrl);
+    attackerServer = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+    await new Promise<void>((resolve) => attackerServer.listen(port, "127.0.0.1", resolve));
+    attackerUrl = `http://127.0.0.1:${port}/`;
+  });
+  afterAll(() => attackerServer?.close());
+
+  /** What a change would move: each Service's traffic, bounds and live change; each revision's share and tags. */
+  const platformState = () => ({
+    services: under.serving.services().map(({ name, traffic, minScale, maxScale, liveChange }) => ({
+      name,
+      traffic,
+      minScale,
+      maxScale,
+      liveChange,
+    })),
+    revisions: under.serving.status().map((r) => [r.revision, r.percent, r.tags]),
+  });
+
+  it("changes nothing: forms and no-cors posts are refused with 403, JSON fetches never leave the browser", async () => {
+    const before = platformState();
+    const attacker = await page.context().newPage();
+    const answers: string[] = [];
+    attacker.on("response", (res) => {
+      if (res.url().startsWith(control.endpoint.baseUrl)) {
+        answers.push(`${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`);
+      }
+    });
+    try {
+      await attacker.goto(attackerUrl);
+      for (const [form, path] of [
+        ["urlencoded", "/services/redirect/traffic"],
+        ["plain", "/services/redirect/env"],
+      ]) {
+        const answered = attacker.waitForResponse((res) => res.url() === `${control.endpoint.baseUrl}${path}`);
+        await attacker.evaluate(`document.getElementById("${form}").submit()`);
+        expect((await answered).status()).toBe(403);
+      }
+      const outcomes = await attacker.evaluate("window.fetches()");
+      expect(outcomes).toEqual({
+        noCorsTextPlain: "opaque",
+        noCorsDeploy: "opaque",
+        jsonWithCredentials: "blocked",
+        jsonWithoutCredentials: "blocked",
+        deleteWithCredentials: "blocked",
+      });
+      expect(answers.sort()).toEqual([
+        "POST /deploy/redirect 403",
+        "POST /services/redirect/env 403",
+        "POST /services/redirect/env 403",
+        "POST /services/redirect/traffic 403",
+      ]);
+    } finally {
+      await attacker.close();
+    }
+    expect(platformState()).toEqual(before);
+    expect(under.serving.services().find((s) => s.name === "redirect")?.liveChange).toBeUndefined();
   });
 });

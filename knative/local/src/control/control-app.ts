@@ -4,20 +4,34 @@
  * sample of every revision's counters, /metrics with Knative's and Flagger's
  * metric names, the changes `kn service update` makes (traffic, tags, min/max
  * scale and window, environment), deploys, and each revision's logs.
+ * Every request passes the access rules first (./access-rules.ts).
  */
 import { readFileSync } from "node:fs";
 import { ProblemError, problemResponse, problems } from "@platform/kit";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
 import { streamText } from "hono/streaming";
 import { z } from "zod";
 import { InvalidManifestError } from "../desired/desired-state.ts";
 import { ConflictError, type LocalServing, UnknownServiceError } from "../serving-control/local-serving.ts";
+import { type AccessRequest, judgeAccess, sameSecret } from "./access-rules.ts";
+import { ConsoleSessions, LOGIN_CODE_TTL_MS, SESSION_COOKIE } from "./console-sessions.ts";
 import type { History } from "./history.ts";
 import { serviceSeries } from "./history.ts";
 import { canaryMetricsText, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 import { sampleOf } from "./sampler.ts";
 
+/** Who may call the API: the control token's holders and the console's signed-in browsers. */
+export interface ControlAccess {
+  token: string;
+  /** The port it listens on at 127.0.0.1: the only Host and Origin it answers to. */
+  port: number;
+  /** Made here when not given; `npm start` passes its own to print a sign-in link. */
+  sessions?: ConsoleSessions;
+}
+
 export interface ControlOptions {
+  access: ControlAccess;
   /** The manifests as they are now (kubectl kustomize of the local overlay); enables deploys. */
   render?: () => Promise<string> | string;
   /** Sampled every second (startSampling); enables the console's charts. */
@@ -66,12 +80,32 @@ const TagBody = z.strictObject({
   revision: z.string().min(1).optional(),
 });
 
-export function createControlApp(serving: LocalServing, options: ControlOptions = {}): Hono {
+export function createControlApp(serving: LocalServing, options: ControlOptions): Hono {
   const app = new Hono();
+  const sessions = options.access.sessions ?? new ConsoleSessions();
   app.onError((error, c) => problemResponse(c, asProblem(error)));
   app.notFound((c) => problemResponse(c, problems.notFound()));
+  app.use(accessGuard(options.access, sessions));
 
   app.get("/", (c) => c.html(consolePage));
+  // The link `npm start` and `npm run platform -- console` print: a one-time code for a session cookie.
+  app.get("/login", (c) => {
+    const secret = sessions.redeem(c.req.query("code") ?? "");
+    if (!secret) {
+      throw problems.unauthorized(
+        "This console link has been used or is more than 10 minutes old; `npm run platform -- console` prints a new one.",
+      );
+    }
+    setCookie(c, SESSION_COOKIE, secret, { httpOnly: true, sameSite: "Strict", path: "/" });
+    return c.redirect("/", 303);
+  });
+  app.post("/console-codes", (c) => {
+    const code = sessions.newLoginCode();
+    return c.json({
+      url: `${new URL(c.req.url).origin}/login?code=${code}`,
+      expiresInSeconds: LOGIN_CODE_TTL_MS / 1000,
+    });
+  });
   app.get("/status", (c) => {
     const routes = Object.fromEntries(
       [...serving.ingress.currentRoutes].map(([host, split]) => [host, Object.fromEntries(split)]),
@@ -150,6 +184,41 @@ export function createControlApp(serving: LocalServing, options: ControlOptions 
 }
 
 /** Each Service's canary analysis, running or ended, with the Service's namespace. */
+function accessGuard(access: ControlAccess, sessions: ConsoleSessions): MiddlewareHandler {
+  const secrets = {
+    port: access.port,
+    isToken: (candidate: string) => sameSecret(candidate, access.token),
+    isSession: (candidate: string) => sessions.isSession(candidate),
+  };
+  return async (c, next) => {
+    // Never framed by another page (the console's buttons under someone else's), never cached, no Referer out.
+    c.header("x-frame-options", "DENY");
+    c.header("content-security-policy", "frame-ancestors 'none'");
+    c.header("referrer-policy", "no-referrer");
+    c.header("cache-control", "no-store");
+    const length = c.req.header("content-length");
+    const request: AccessRequest = {
+      method: c.req.method,
+      path: c.req.path,
+      host: c.req.header("host"),
+      targetHost: new URL(c.req.url).host,
+      origin: c.req.header("origin"),
+      authorization: c.req.header("authorization"),
+      sessionCookie: getCookie(c, SESSION_COOKIE),
+      contentType: c.req.header("content-type"),
+      hasBody: (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined,
+    };
+    const verdict = judgeAccess(request, secrets);
+    if (!verdict.allowed) {
+      const headers: Record<string, string> = verdict.challenge
+        ? { "www-authenticate": 'Bearer realm="local platform control API"' }
+        : {};
+      throw new ProblemError(verdict.status, verdict.detail, { headers });
+    }
+    await next();
+  };
+}
+
 function canariesOf(serving: LocalServing) {
   return serving
     .services()

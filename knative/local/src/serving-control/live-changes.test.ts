@@ -4,26 +4,29 @@
  * environment, reset; refusals answer problem+json with Knative's message and change
  * nothing. Real bundles, processes and ingress.
  */
-import { serve } from "@hono/node-server";
 import { eventually } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
-import { createControlApp } from "../control/control-app.ts";
+import { type ControlEndpoint, controlRequest } from "../control/control-client.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
-import { isCanary, localOverlayWithout, type ServingUnderTest, startServingForTest } from "../testing/index.ts";
+import {
+  type ControlUnderTest,
+  isCanary,
+  localOverlayWithout,
+  type ServingUnderTest,
+  serveControlForTest,
+  startServingForTest,
+} from "../testing/index.ts";
 
 let under: ServingUnderTest;
-let server: ReturnType<typeof serve>;
-let baseUrl: string;
+let control: ControlUnderTest;
+let endpoint: ControlEndpoint;
 const rendered = localOverlayWithout(isCanary);
 const v2 = rendered.replace('autoscaling.knative.dev/max-scale: "20"', 'autoscaling.knative.dev/max-scale: "21"');
 
 async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    ...(body ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
-  });
+  const res = await controlRequest(endpoint, method, path, { body });
   // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field in the assertions
   return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as Record<string, any> };
 }
@@ -43,14 +46,12 @@ beforeAll(async () => {
   under = await startServingForTest({ start: true, logLevel: "info" });
   await under.serving.apply(rendered);
   await under.serving.apply(v2); // redirect-00002 takes the traffic; redirect-00001 stays, unrouted
-  const app = createControlApp(under.serving, { render: () => v2 });
-  server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  control = await serveControlForTest(under.serving, { render: () => v2 });
+  endpoint = control.endpoint;
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
+  control?.close();
   await under.close();
 });
 
@@ -130,12 +131,12 @@ describe("changing a running Service", () => {
 
   it("tags a revision so its own host reaches it, and untags it (CLI)", async () => {
     let out = "";
-    const io = { baseUrl, out: (text: string) => (out += text) };
+    const io = { endpoint, out: (text: string) => (out += text) };
     expect(await runCli(["tag", "redirect", "redirect-00001=previous"], io)).toBe(0);
     expect(out).toContain("redirect: tagged previous; now redirect-00001 50% (previous), redirect-00002 50%");
     expect(await revisionsServing("previous-redirect.default.localhost", 5)).toEqual(new Map([["redirect-00001", 5]]));
     // The platform's metrics count those requests under the tag they came by.
-    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    const metrics = await (await controlRequest(endpoint, "GET", "/metrics")).text();
     expect(metrics).toMatch(
       /kn_revision_requests_total\{[^}]*kn_revision_name="redirect-00001"[^}]*kn_route_tag="previous",response_code_class="2xx"\} 5/,
     );
@@ -146,7 +147,7 @@ describe("changing a running Service", () => {
 
   it("sets the split from the CLI, and shows Knative's refusal", async () => {
     let out = "";
-    const io = { baseUrl, out: (text: string) => (out += text) };
+    const io = { endpoint, out: (text: string) => (out += text) };
     expect(await runCli(["traffic", "redirect", "redirect-00001=100"], io)).toBe(0);
     expect(out).toBe("redirect: traffic set; now redirect-00001 100%\n");
     out = "";
@@ -175,14 +176,14 @@ describe("changing a running Service", () => {
 
   it("shows what each revision's replicas wrote (CLI logs)", async () => {
     let out = "";
-    expect(await runCli(["logs", "links-00002", "--tail", "50"], { baseUrl, out: (t) => (out += t) })).toBe(0);
+    expect(await runCli(["logs", "links-00002", "--tail", "50"], { endpoint, out: (t) => (out += t) })).toBe(0);
     expect(out).toMatch(/^\[links-00002-1\] \{.*"msg":"listening/m);
     expect((await send("GET", "/revisions/links-00009/logs")).status).toBe(404);
   });
 
   it("sets a variable from the CLI as a new revision (env links FAIL_RATE=1), and removes it (FAIL_RATE-)", async () => {
     let out = "";
-    const io = { baseUrl, out: (text: string) => (out += text) };
+    const io = { endpoint, out: (text: string) => (out += text) };
     expect(await runCli(["env", "links", "FAIL_RATE=1"], io)).toBe(0);
     expect(out).toContain("links: environment set");
     expect(under.serving.services().find((s) => s.name === "links")?.liveChange).toMatchObject({

@@ -3,11 +3,11 @@
  * the three functions, real processes, the real ingress, a real PostgreSQL
  * and redis-server from the test set-up.
  */
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.ts";
-import { createControlApp } from "../control/control-app.ts";
+import { controlRequest } from "../control/control-client.ts";
 import { renderKustomizationSync } from "../desired/render.ts";
+import { serveControlForTest } from "../testing/control-under-test.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
 import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
 import type { LocalServing } from "./local-serving.ts";
@@ -45,21 +45,23 @@ describe("the local Knative Serving", () => {
   });
 
   it("reports revisions and routes on its status API, and Knative's metrics", async () => {
-    const control = createControlApp(serving);
-    const status = (await (await control.request("/status")).json()) as {
+    const control = await serveControlForTest(serving);
+    const get = (path: string) => controlRequest(control.endpoint, "GET", path);
+    const status = (await (await get("/status")).json()) as {
       revisions: { revision: string; ready: number; desired: number }[];
       routes: Record<string, Record<string, number>>;
     };
     expect(status.routes["links.default.localhost"]).toEqual({ "links-00001": 100 });
     expect(status.routes.localhost).toEqual({ "redirect-00001": 100 });
     expect(status.revisions.find((r) => r.revision === "redirect-00001")).toMatchObject({ ready: 1, desired: 1 });
-    const metrics = await (await control.request("/metrics")).text();
+    const metrics = await (await get("/metrics")).text();
     const labels = 'kn_service_name="redirect",kn_revision_name="redirect-00001",k8s_namespace_name="default"';
     expect(metrics).toContain(`kn_revision_pods_count{${labels}} 1`);
     // The earlier tests sent the redirect 404s (unknown codes) through the ingress.
     const main = `${labels},kn_route_tag=""`;
     expect(metrics).toMatch(new RegExp(`kn_revision_requests_total\\{${main},response_code_class="4xx"\\} [1-9]`));
     expect(metrics).toMatch(new RegExp(`kn_revision_request_duration_seconds_count\\{${main}\\} [1-9]`));
+    control.close();
   });
 
   it("makes no revision when nothing changed, and a new one when the template did", async () => {
@@ -101,13 +103,9 @@ describe("the local Knative Serving", () => {
   });
 
   it("answers the CLI: status, and deploy of a new revision from the working tree", async () => {
-    const app = createControlApp(serving, { render: () => rendered });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise((r) => server.once("listening", r));
-    const address = server.address() as { port: number };
-    const baseUrl = `http://127.0.0.1:${address.port}`;
+    const control = await serveControlForTest(serving, { render: () => rendered });
     let out = "";
-    const io = { baseUrl, out: (text: string) => (out += text) };
+    const io = { endpoint: control.endpoint, out: (text: string) => (out += text) };
     try {
       expect(await runCli(["status"], io)).toBe(0);
       expect(out).toMatch(/^SERVICE\s+REVISION\s+TRAFFIC\s+TAGS\s+READY/);
@@ -122,7 +120,7 @@ describe("the local Knative Serving", () => {
       expect(out).toContain('refused (404): no Service named "nope" in the manifests');
       expect(await runCli(["dance"], io)).toBe(2);
     } finally {
-      server.close();
+      control.close();
     }
   });
 });
