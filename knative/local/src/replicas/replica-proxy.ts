@@ -31,10 +31,16 @@ function poolOf(target: ProxyTarget): Pool {
   return pool;
 }
 
-/** Writes a plain-text answer unless one was started; returns the status the client got. */
+/**
+ * Writes a plain-text answer unless one was started; returns the status the
+ * client got. A request whose body was not all read ends its connection.
+ */
 export function answer(res: ServerResponse, status: number, body: string): number {
   if (!res.headersSent) {
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" }).end(body);
+    const unread = !res.req.complete;
+    res
+      .writeHead(status, { "content-type": "text/plain; charset=utf-8", ...(unread ? { connection: "close" } : {}) })
+      .end(body);
   }
   return status;
 }

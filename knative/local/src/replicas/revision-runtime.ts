@@ -17,6 +17,8 @@ import { Replica } from "./replica.ts";
 import { answer, proxy, REQUEST_TIMEOUT_MESSAGE } from "./replica-proxy.ts";
 
 export const ACTIVATOR_QUEUE_LIMIT = 10_000;
+/** timeoutSeconds 0 is served as Knative's largest allowed timeout (max-revision-timeout-seconds): still bounded. */
+const UNSET_TIMEOUT_SECONDS = 600;
 export const ACTIVATOR_TIMEOUT_MESSAGE = "activator request timeout";
 
 export interface RevisionConfig {
@@ -167,7 +169,8 @@ export class RevisionRuntime {
 
   async handle(req: IncomingMessage, res: ServerResponse, tag = "", forwarded?: ForwardedTarget): Promise<void> {
     const started = Date.now();
-    const status = await this.serve(req, res, started + this.config.timeoutSeconds * 1000, forwarded);
+    const timeoutSeconds = this.config.timeoutSeconds || UNSET_TIMEOUT_SECONDS;
+    const status = await this.serve(req, res, started + timeoutSeconds * 1000, forwarded);
     const seconds = (Date.now() - started) / 1000;
     const statusClass = `${Math.floor(status / 100)}xx`;
     let totals = this.totals.get(tag);
