@@ -16,6 +16,9 @@ let under: ServingUnderTest;
 let serving: LocalServing;
 const rendered = renderKustomizationSync("knative/overlays/local");
 const get = (host: string, path: string) => requestWithHost(under.port, host, path);
+/** As Knative's queue-proxy probes a container: the kit answers health only to its probes (the local ingress passes them on). */
+const probe = (host: string, path: string) =>
+  requestWithHost(under.port, host, path, { headers: { "k-kubelet-probe": "queue" } });
 
 beforeAll(async () => {
   under = await startServingForTest();
@@ -33,8 +36,11 @@ describe("the local Knative Serving", () => {
         .map((s) => s.revision)
         .sort(),
     ).toEqual(["analytics-00001", "links-00001", "redirect-00001", "web-00001"]);
-    expect((await get("links.default.localhost:8080", "/health/readiness")).status).toBe(200);
-    expect((await get("analytics.default.localhost", "/health/liveness")).status).toBe(200);
+    expect((await probe("links.default.localhost:8080", "/health/readiness")).status).toBe(200);
+    expect((await probe("analytics.default.localhost", "/health/liveness")).status).toBe(200);
+    // No public host answers a function's health or metrics to anyone else.
+    expect((await get("links.default.localhost", "/health/readiness")).status).toBe(404);
+    expect((await get("links.default.localhost", "/metrics")).status).toBe(404);
     const redirect = await get("redirect.default.localhost", "/no-such-code");
     expect(redirect.status).toBe(404);
     expect(redirect.body).toContain("Link not found");
@@ -80,8 +86,8 @@ describe("the local Knative Serving", () => {
       weight: 20,
       canary: "redirect-00002",
     });
-    const metrics = await get("canary-redirect.default.localhost", "/metrics");
-    expect(metrics.body).toContain('revision="redirect-00002"');
+    const liveness = await probe("canary-redirect.default.localhost", "/health/liveness");
+    expect(JSON.parse(liveness.body)).toMatchObject({ revision: "redirect-00002" });
   });
 
   it("refuses a manifest whose Secret lacks a key, changing nothing", async () => {
@@ -99,7 +105,7 @@ describe("the local Knative Serving", () => {
     );
     await expect(serving.apply(invalid)).rejects.toThrow("expected 0 <= -3 <= 2147483647");
     expect(serving.status()).toHaveLength(5);
-    expect((await get("redirect.default.localhost", "/health/liveness")).status).toBe(200);
+    expect((await probe("redirect.default.localhost", "/health/liveness")).status).toBe(200);
   });
 
   it("answers the CLI: status, and deploy of a new revision from the working tree", async () => {
