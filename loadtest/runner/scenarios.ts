@@ -152,6 +152,23 @@ export const scenarios: Record<string, ScenarioPlan> = {
     ],
   },
 
+  web: {
+    name: "web",
+    script: "web.js",
+    service: "web",
+    title: "web: visitors on the sign-in page and a tenant browsing its links",
+    k6Env: { RATE: "50", TENANT_RATE: "2", DURATION: "60s" },
+    actions: [],
+    releases: [],
+    checks: ({ summary }) => [
+      {
+        name: "the web function served the load",
+        ok: summary.peakReady >= 1,
+        detail: `peak ${summary.peakReady} ready (${summary.peakDesired} desired)`,
+      },
+    ],
+  },
+
   canary: {
     name: "canary",
     script: "canary.js",

@@ -35,7 +35,7 @@ button[aria-busy=true]{opacity:.7;cursor:progress}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:8px;border-bottom:1px solid var(--line);vertical-align:top}
 td.target{word-break:break-all}
-.badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:.85rem;border:1px solid var(--line)}
+.badge{justify-self:start;display:inline-block;padding:0 8px;border-radius:999px;font-size:.85rem;border:1px solid var(--line)}
 .badge.off{color:var(--danger);border-color:var(--danger)}
 .badge.on{color:var(--ok);border-color:var(--ok)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}

@@ -192,10 +192,11 @@ export function LinkFormPage(props: { csrfToken: string; link?: Link; values: Li
           label={FORM_LABELS.redirectType}
           value={props.values.redirectType || "302"}
           options={[
-            ["302", "302 temporary (you can change the target later)"],
-            ["301", "301 permanent (browsers may remember it)"],
+            ["302", "302: temporary"],
+            ["301", "301: permanent"],
           ]}
           errors={props.errors}
+          hint="Browsers may remember a permanent redirect, so a later change of target can miss them."
         />
         <Field
           name="expiresAt"
