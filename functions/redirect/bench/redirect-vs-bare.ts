@@ -8,6 +8,11 @@
  * (the redirect with its real config: PostgreSQL, Redis, click recording).
  * The redirect is also measured with click recording switched off by its
  * feature flag, to show what the batched inserts cost on a shared machine.
+ *
+ * Each round also reads the CPU time the server process and PostgreSQL used
+ * (/proc) and prints CPU per request and `cpu ratio <bare/redirect>`: on a
+ * machine shared with other work, throughput follows the neighbours, the CPU
+ * a request costs much less.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -24,6 +29,7 @@ import autocannon from "autocannon";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { Redis } from "ioredis";
 import postgres from "postgres";
+import { cpuSecondsOf } from "./process-cpu.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -32,19 +38,40 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Result {
   rps: number;
+  /** CPU microseconds per answered request: the server's, and PostgreSQL's. */
+  serverCpuUs: number;
+  postgresCpuUs: number;
   p50: number;
   p99: number;
   errors: number;
   unexpected: number;
 }
 
-async function load(url: string, expectStatus: number, seconds: number): Promise<Result> {
+/** Command-line markers of the processes whose CPU is counted: the server under load, and PostgreSQL. */
+interface CpuMarkers {
+  server: string;
+  postgres: string;
+}
+
+async function load(
+  url: string,
+  expectStatus: number,
+  seconds: number,
+  cpu: CpuMarkers,
+  settle: () => Promise<void> = async () => {},
+): Promise<Result> {
+  const [serverBefore, postgresBefore] = await Promise.all([cpuSecondsOf(cpu.server), cpuSecondsOf(cpu.postgres)]);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, expectBody: undefined });
+  await settle(); // the clicks of this round written, so their CPU counts here
+  const [serverAfter, postgresAfter] = await Promise.all([cpuSecondsOf(cpu.server), cpuSecondsOf(cpu.postgres)]);
   const statusCount =
     (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
   const expected = statusCount[String(expectStatus)]?.count ?? 0;
+  const answered = Math.max(1, result.requests.total);
   return {
     rps: result.requests.average,
+    serverCpuUs: ((serverAfter - serverBefore) * 1e6) / answered,
+    postgresCpuUs: ((postgresAfter - postgresBefore) * 1e6) / answered,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -123,15 +150,32 @@ async function main() {
     };
     stops.unshift(async () => flags.disconnect());
 
+    const counter = postgres(pg.url(), { max: 1, onnotice: () => {} });
+    stops.unshift(() => counter.end());
+    const clicksWritten = async () =>
+      Number((await counter<{ n: string }[]>`select coalesce(sum(count), 0) as n from clicks`)[0]?.n);
+    // Until the count of clicks stays the same across a flush interval (bounded: 60 polls).
+    const clicksSettled = async () => {
+      let last = -1;
+      for (let i = 0; i < 60; i++) {
+        const now = await clicksWritten();
+        if (now === last) return;
+        last = now;
+        await new Promise((r) => setTimeout(r, 700));
+      }
+    };
+    const bareCpu = { server: "bare-hono.ts", postgres: dataDir };
+    const redirectCpu = { server: bundleDir, postgres: dataDir };
+
     log(`warming up (2 s each), then ${ROUNDS} rounds of ${SECONDS} s per server, ${CONNECTIONS} connections`);
-    await load(bareUrl, 200, 2);
-    await load(redirectUrl, 302, 2);
+    await load(bareUrl, 200, 2, bareCpu);
+    await load(redirectUrl, 302, 2, redirectCpu, clicksSettled);
     const runs = { bare: [] as Result[], redirect: [] as Result[], noClicks: [] as Result[] };
     for (let round = 1; round <= ROUNDS; round++) {
-      runs.bare.push(await load(bareUrl, 200, SECONDS));
-      runs.redirect.push(await load(redirectUrl, 302, SECONDS));
+      runs.bare.push(await load(bareUrl, 200, SECONDS, bareCpu));
+      runs.redirect.push(await load(redirectUrl, 302, SECONDS, redirectCpu, clicksSettled));
       await recordClicks(false);
-      runs.noClicks.push(await load(redirectUrl, 302, SECONDS));
+      runs.noClicks.push(await load(redirectUrl, 302, SECONDS, redirectCpu));
       await recordClicks(true);
       const last = (r: Result[]) => (r.at(-1) as Result).rps.toFixed(0);
       log(
@@ -152,6 +196,16 @@ async function main() {
         throw new Error("the redirect answered something other than 302: the measurement is not of the hot path");
       }
     }
+    const cpu = (r: Result[]) => mean(r, "serverCpuUs") + mean(r, "postgresCpuUs");
+    const cpuRow = (name: string, r: Result[]) =>
+      `${name.padEnd(34)} ${cpu(r).toFixed(1).padStart(7)} µs CPU a request (server ${mean(r, "serverCpuUs").toFixed(1)}, ` +
+      `PostgreSQL ${mean(r, "postgresCpuUs").toFixed(1)})`;
+    log("");
+    log(cpuRow("bare Hono hello world", runs.bare));
+    log(cpuRow("redirect (cache hit, clicks on)", runs.redirect));
+    log(cpuRow("redirect (cache hit, clicks off)", runs.noClicks));
+    log(`cpu ratio without click recording ${(cpu(runs.bare) / cpu(runs.noClicks)).toFixed(2)}`);
+    log(`cpu ratio ${(cpu(runs.bare) / cpu(runs.redirect)).toFixed(2)}`);
     log(`ratio without click recording ${(mean(runs.noClicks, "rps") / mean(runs.bare, "rps")).toFixed(2)}`);
     log(`ratio ${(mean(runs.redirect, "rps") / mean(runs.bare, "rps")).toFixed(2)}`);
   } finally {

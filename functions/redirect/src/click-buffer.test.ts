@@ -21,6 +21,7 @@ function harness(
   batchSize: number,
   steps: Step[] = [],
   retryBackoff = { initialMs: 100, maxMs: 400 },
+  concurrency = 1,
 ) {
   const writes: number[][] = [];
   const drops: [ClickDropReason, number][] = [];
@@ -32,6 +33,7 @@ function harness(
     batchSize,
     flushIntervalMs: 1000,
     retryBackoff,
+    concurrency,
     write: async (clicks) => {
       writes.push(clicks.map((c) => c.linkId));
       const step = steps.shift() ?? "ok";
@@ -147,6 +149,22 @@ describe("ClickBuffer", () => {
       [4, 5, 6],
     ]);
     expect(h.buffer.stats).toMatchObject({ buffered: 1, written: 6 });
+  });
+
+  it("with concurrency 2, runs a second write for a full batch only, and writes everything", async () => {
+    const h = harness(100, 3, [], undefined, 2);
+    h.hold();
+    h.add(...range(1, 8));
+    expect(h.writes).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    h.add(9);
+    expect(h.writes).toHaveLength(2);
+    h.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.writes.at(-1)).toEqual([7, 8, 9]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 9 });
   });
 
   it("keeps a batch that failed for a retryable reason, at the front, and tries it again after a backoff", async () => {

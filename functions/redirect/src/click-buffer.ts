@@ -11,6 +11,8 @@ export interface ClickBufferOptions {
   maxBytes: number;
   /** Most clicks per write; a write starts as soon as this many wait. */
   batchSize: number;
+  /** Most writes under way at once (default 1); a second one starts only for a full batch. */
+  concurrency?: number;
   /** ...and at least this often while any wait. Also how often drops for a full buffer are reported. */
   flushIntervalMs: number;
   /** Writes a batch; what it could not write and did not drop comes back in `retry`. A throw means "retry all". */
@@ -33,11 +35,18 @@ export interface ClickBufferStats {
 
 /**
  * 32 MiB: a quarter of a replica's 128 MiB, about 130 000 clicks of typical
- * headers (250 bytes by `clickBytes`), 40 000 at the longest (512-character
+ * headers (250 bytes by `clickBytes`), 20 000 at the longest (512-character
  * referrer, 256-character user agent): seconds of a busy replica's traffic,
- * enough to ride out a checkpoint or a failover. 5 000 clicks per COPY.
+ * enough to ride out a checkpoint or a failover. 5 000 clicks per COPY, two
+ * COPYs at once when the backlog grows (PostgreSQL works each on its own core;
+ * Citus spreads them over the workers).
  */
-export const DEFAULT_CLICK_BUFFER = { maxBytes: 32 * 1024 * 1024, batchSize: 5000, flushIntervalMs: 500 };
+export const DEFAULT_CLICK_BUFFER = {
+  maxBytes: 32 * 1024 * 1024,
+  batchSize: 5000,
+  flushIntervalMs: 500,
+  concurrency: 2,
+};
 
 /** The wait before try number `failures + 1`: exponential, capped. */
 export function retryDelayMs(failures: number, backoff: { initialMs: number; maxMs: number }): number {
@@ -47,9 +56,19 @@ export function retryDelayMs(failures: number, backoff: { initialMs: number; max
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits for `work`, or until `deadline` (epoch ms), whichever comes first; leaves no timer behind. */
+async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  });
+  await Promise.race([work, timeout]);
+  clearTimeout(timer);
+}
+
 /**
- * Clicks recorded off the response path: `add` is synchronous and O(1); one
- * background write at a time sends batches. What the database cannot take
+ * Clicks recorded off the response path: `add` is synchronous and O(1);
+ * background writes (`concurrency` at most) send batches. What the database cannot take
  * now (it is away, failing over, slow) is kept, in order, and tried again
  * with backoff; what it will never take (a deleted link, bad data) has been
  * dropped by `write` and is counted here. Memory is bounded by `maxBytes`:
@@ -57,7 +76,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class ClickBuffer {
   private queue: Click[] = [];
-  private writing: Promise<void> | undefined;
+  private readonly writing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = 0;
@@ -66,6 +85,7 @@ export class ClickBuffer {
   private overflowUnreported = 0;
   private closed = false;
   private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly concurrency: number;
   readonly stats: ClickBufferStats = {
     buffered: 0,
     bufferedBytes: 0,
@@ -77,6 +97,7 @@ export class ClickBuffer {
 
   constructor(private readonly options: ClickBufferOptions) {
     this.backoff = options.retryBackoff ?? { initialMs: 100, maxMs: 5000 };
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.timer = setInterval(() => {
       this.reportOverflow();
       void this.flush();
@@ -99,24 +120,40 @@ export class ClickBuffer {
     this.queue.push(click);
     this.stats.bufferedBytes += bytes;
     this.stats.buffered++;
-    if (this.queue.length >= this.options.batchSize && !this.writing) void this.flush();
+    if (this.queue.length >= this.options.batchSize && this.writing.size < this.concurrency) void this.flush();
     return true;
   }
 
-  /** Starts writing one batch unless a write is under way (then returns it) or a retry is not due yet. */
+  /**
+   * Starts writes while there is room (the first for any clicks waiting, more
+   * only for full batches) unless a retry is not due yet. Resolves when the
+   * writes it started end, or, when it could start none, the writes under way.
+   */
   flush(): Promise<void> {
-    if (this.writing) return this.writing;
-    if (this.queue.length === 0 || Date.now() < this.retryAt) return Promise.resolve();
+    const started: Promise<void>[] = [];
+    while (
+      this.writing.size < this.concurrency &&
+      this.queue.length > 0 &&
+      Date.now() >= this.retryAt &&
+      (this.writing.size === 0 || this.queue.length >= this.options.batchSize)
+    ) {
+      started.push(this.startWrite());
+    }
+    return Promise.all(started.length > 0 ? started : [...this.writing]).then(() => {});
+  }
+
+  private startWrite(): Promise<void> {
     const batch = this.queue.splice(0, this.options.batchSize);
-    this.writing = this.options
+    const write: Promise<void> = this.options
       .write(batch)
       .catch((error: unknown): BatchOutcome => ({ written: 0, dropped: [], retry: batch, retryError: error }))
       .then((outcome) => this.settle(batch, outcome))
       .finally(() => {
-        this.writing = undefined;
+        this.writing.delete(write);
         if (this.queue.length >= this.options.batchSize && !this.closed) void this.flush();
       });
-    return this.writing;
+    this.writing.add(write);
+    return write;
   }
 
   /**
@@ -130,10 +167,9 @@ export class ClickBuffer {
     clearTimeout(this.retryTimer);
     this.reportOverflow();
     const deadline = Date.now() + deadlineMs;
-    const untilDeadline = () => sleep(Math.max(0, deadline - Date.now()));
     for (;;) {
-      if (this.writing) await Promise.race([this.writing, untilDeadline()]);
-      if (this.writing || this.queue.length === 0 || Date.now() >= deadline) break;
+      if (this.writing.size > 0) await untilDeadline(Promise.all(this.writing), deadline);
+      if (this.writing.size > 0 || this.queue.length === 0 || Date.now() >= deadline) break;
       if (Date.now() < this.retryAt) await sleep(Math.min(this.retryAt, deadline) - Date.now());
       else await this.flush();
     }
