@@ -139,6 +139,8 @@ if command -v go >/dev/null 2>&1; then
   say "downloading the CRDs' Go modules: $(echo $modules)"
   # shellcheck disable=SC2086
   (cd /tmp && go mod download $modules)
+  say "downloading the modules of the autoscaler's differential test (Knative's own Go)"
+  (cd knative/local/differential && go mod download)
 else
   missing+=("Go (https://go.dev/dl/): npm run setup installs kubeconform and k6 with go install and the CRD schemas with go mod download")
 fi

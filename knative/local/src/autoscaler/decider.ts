@@ -128,7 +128,7 @@ export function decide(
  * Knative's max.TimeWindow of ceil(delay / 2 s) buckets indexed by the 2-second
  * tick: a value stays until its bucket is a whole window older than the newest.
  */
-function recordMax(recent: DeciderState["recent"], delayMs: number, now: number, pods: number) {
+export function recordMax(recent: DeciderState["recent"], delayMs: number, now: number, pods: number) {
   const size = Math.ceil(delayMs / TICK_MS);
   const index = Math.floor(now / TICK_MS);
   const kept = recent.filter((r) => index - r.index < size);
