@@ -89,14 +89,15 @@ try {
   );
 
   const path = "/health/liveness";
+  const probe = { "k-kubelet-probe": "queue" }; // the kit answers health to Knative's probes only
   const targets = {
-    direct: () => load(`${replica.url}${path}`, {}, SECONDS),
-    envoy: () => load(`http://127.0.0.1:${envoyPort}${path}`, { host }, SECONDS),
-    ingress: () => load(`http://127.0.0.1:${port}${path}`, { host }, SECONDS),
+    direct: () => load(`${replica.url}${path}`, probe, SECONDS),
+    envoy: () => load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, SECONDS),
+    ingress: () => load(`http://127.0.0.1:${port}${path}`, { host, ...probe }, SECONDS),
   };
   log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each of direct, envoy, ingress; ${CONNECTIONS} connections`);
-  await load(`${replica.url}${path}`, {}, 2);
-  await load(`http://127.0.0.1:${envoyPort}${path}`, { host }, 2);
+  await load(`${replica.url}${path}`, probe, 2);
+  await load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, 2);
   const runs = { direct: [] as Result[], envoy: [] as Result[], ingress: [] as Result[] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run());
