@@ -54,6 +54,7 @@ export function createTestContext(options: TestContextOptions): FunctionContext<
   const config = loadConfig(baseConfigSchema, {
     K_SERVICE: options.service,
     K_REVISION: `${options.service}-test`,
+    HOST: "127.0.0.1", // tests listen on loopback only
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     DATABASE_URL: options.databaseUrl,
     DATABASE_POOL_MAX: "5",
