@@ -157,7 +157,7 @@ export const scenarios: Record<string, ScenarioPlan> = {
     script: "web.js",
     service: "web",
     title: "web: visitors on the sign-in page and a tenant browsing its links",
-    k6Env: { RATE: "50", TENANT_RATE: "2", DURATION: "60s" },
+    k6Env: { RATE: "20", TENANT_RATE: "2", DURATION: "60s" },
     actions: [],
     releases: [],
     checks: ({ summary }) => [

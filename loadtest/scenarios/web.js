@@ -13,7 +13,7 @@ import { BASE_URL, demoLinks, get, hostOf, steadyArrivals } from "./lib/platform
 
 export const options = {
   scenarios: {
-    visitors: { ...steadyArrivals("60s"), exec: "visitor", rate: Number(__ENV.RATE || 50) },
+    visitors: { ...steadyArrivals("60s"), exec: "visitor", rate: Number(__ENV.RATE || 20) },
     tenant: { ...steadyArrivals("60s"), exec: "tenant", rate: Number(__ENV.TENANT_RATE || 2), preAllocatedVUs: 10 },
   },
   thresholds: {

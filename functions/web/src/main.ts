@@ -1,4 +1,4 @@
-import { baseConfigSchema, runFunction } from "@platform/kit";
+import { baseConfigSchema, createRedis, runFunction } from "@platform/kit";
 import { z } from "zod";
 import { createWebApp } from "./app.ts";
 import { Backend } from "./backend.ts";
@@ -32,7 +32,21 @@ void runFunction({
         analyticsUrl: context.config.ANALYTICS_URL,
         fetch: loopbackAwareFetch(),
       }),
-      // biome-ignore lint/style/noNonNullAssertion: REDIS_URL is required above, so the kit made the client
-      sessions: new SessionStore(context.redis!, { idleSeconds: context.config.SESSION_IDLE_SECONDS }),
+      sessions: new SessionStore(sessionRedis(context.config.REDIS_URL, context.onShutdown), {
+        idleSeconds: context.config.SESSION_IDLE_SECONDS,
+      }),
     }),
 });
+
+/**
+ * The sessions' own client: the kit's gives up on a command after 250 ms, right
+ * for a cache that may be skipped, but a session is needed for every page, so
+ * a busy moment must not turn one into a 503.
+ */
+function sessionRedis(url: string, onShutdown: (hook: () => void) => void) {
+  const redis = createRedis(url);
+  redis.options.commandTimeout = 2000;
+  redis.on("error", () => {}); // a failed command answers the page with 503; reconnects are ioredis' own
+  onShutdown(() => redis.disconnect());
+  return redis;
+}

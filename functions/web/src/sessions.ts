@@ -20,18 +20,6 @@ export interface SessionOptions {
 
 const PREFIX = "web:session:";
 
-/**
- * The kit's Redis client gives up on a command after 250 ms, as a cache
- * should; a session is not optional, so a command that timed out is sent once more.
- */
-async function twice<T>(command: () => Promise<T>): Promise<T> {
-  try {
-    return await command();
-  } catch {
-    return command();
-  }
-}
-
 export class SessionStore {
   readonly idleSeconds: number;
   private readonly maxAgeMs: number;
@@ -51,7 +39,7 @@ export class SessionStore {
     const token = newToken();
     const session: Session = { apiKey, csrfToken: newToken(), signedInAt: this.now() };
     const sealed = seal(token, JSON.stringify(session));
-    await twice(() => this.redis.set(PREFIX + storageId(token), sealed, "EX", this.idleSeconds));
+    await this.redis.set(PREFIX + storageId(token), sealed, "EX", this.idleSeconds);
     return { token, session };
   }
 
@@ -59,7 +47,7 @@ export class SessionStore {
   async read(token: string | undefined): Promise<Session | undefined> {
     if (!isWellFormedToken(token)) return undefined;
     const key = PREFIX + storageId(token);
-    const sealed = await twice(() => this.redis.getex(key, "EX", this.idleSeconds));
+    const sealed = await this.redis.getex(key, "EX", this.idleSeconds);
     if (!sealed) return undefined;
     const text = unseal(token, sealed);
     const session = text === undefined ? undefined : (JSON.parse(text) as Session);
