@@ -155,6 +155,17 @@ describe("redirect targets", () => {
   });
 });
 
+describe("the redirect's OpenAPI document", () => {
+  it("is served at /openapi.json and names GET and HEAD of /{code} with the code pattern the handler checks", async () => {
+    const res = await redirect.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await json(res);
+    expect(Object.keys(doc.paths["/{code}"])).toEqual(["get", "head"]);
+    expect(doc.paths["/{code}"].get.parameters[0].schema.pattern).toBe("^[A-Za-z0-9_-]{1,64}$");
+    expect((await redirect.request("/some-code", { method: "POST" })).headers.get("allow")).toBe("GET, HEAD");
+  });
+});
+
 describe("HEAD", () => {
   it("answers like GET, with the same Location, and records no click", async () => {
     const link = await json(await create({ targetUrl: "https://example.com/head", redirectType: 301 }));
