@@ -35,6 +35,8 @@ describe("knativeMetricsText", () => {
     expect(text).toContain(`kn_revision_panic_mode{${labels}} 1`);
     expect(text).toContain(`kn_revision_concurrency_stable{${labels}} 150.5`);
     expect(text).toContain(`kn_revision_capacity_excess{${labels}} -201`);
+    expect(text).toContain(`kn_revision_rps_stable{${labels}} 80`);
+    expect(text).toContain(`kn_revision_rps_panic{${labels}} 150`);
     for (const metric of Object.values(KNATIVE_METRICS)) expect(text).toContain(`# TYPE ${metric.name} gauge`);
   });
 });

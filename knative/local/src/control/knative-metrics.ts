@@ -15,6 +15,8 @@ export const KNATIVE_METRICS = {
   concurrencyStable: { name: "kn_revision_concurrency_stable", help: "Average concurrency over the stable window" },
   concurrencyPanic: { name: "kn_revision_concurrency_panic", help: "Average concurrency over the panic window" },
   concurrencyTarget: { name: "kn_revision_concurrency_target", help: "Concurrency each pod is scaled for" },
+  rpsStable: { name: "kn_revision_rps_stable", help: "Average requests per second over the stable window" },
+  rpsPanic: { name: "kn_revision_rps_panic", help: "Average requests per second over the panic window" },
   capacityExcess: { name: "kn_revision_capacity_excess", help: "Excess burst capacity" },
   requestConcurrency: { name: "kn_revision_request_concurrency", help: "Requests in flight or held for the revision" },
 } as const;
@@ -26,6 +28,8 @@ const value: Record<keyof typeof KNATIVE_METRICS, (s: RevisionStatus) => number>
   concurrencyStable: (s) => s.stableConcurrency,
   concurrencyPanic: (s) => s.panicConcurrency,
   concurrencyTarget: (s) => s.targetConcurrency,
+  rpsStable: (s) => s.stableRps,
+  rpsPanic: (s) => s.panicRps,
   capacityExcess: (s) => s.excessBurstCapacity,
   requestConcurrency: (s) => s.inFlight,
 };
