@@ -59,7 +59,7 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
   context: FunctionContext,
   options: FunctionAppOptions = {},
 ): FunctionApp<E> {
-  const { logger, metrics, lifecycle } = context;
+  const { logger, metrics } = context;
   const readiness = options.readiness ?? { database: context.database.ping };
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
   const health = healthHandlers(context, readiness);
@@ -85,7 +85,7 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
 
   if (context.config.FAIL_RATE > 0) {
     const rate = context.config.FAIL_RATE;
-    app.use(async (c, next) => {
+    app.use(async (_c, next) => {
       if (Math.random() >= rate) return next();
       throw new ProblemError(500, "Failed on purpose (FAIL_RATE).");
     });
