@@ -41,10 +41,12 @@ td.target{word-break:break-all}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0;word-break:break-all}
 .kpi{font-size:2rem;font-weight:700;margin:0}
-.chart svg{width:100%;height:auto;display:block}
+.chart{margin:0}
+.chart svg{width:100%;height:180px;display:block}
 .chart .bar{fill:var(--accent)}
-.chart .axis{stroke:var(--line)}
-.chart text{fill:var(--muted);font-size:12px}
+.chart .axis{stroke:#8c959f}
+.chart-top,.chart-axis{margin:0;color:var(--muted);font-size:.85rem}
+.chart-axis{display:flex;justify-content:space-between}
 .ranges{display:flex;gap:12px}
 .pager{display:flex;gap:16px;margin-top:16px}
 .empty{padding:24px;border:1px dashed var(--line);border-radius:6px;text-align:center}

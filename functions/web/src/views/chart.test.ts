@@ -18,9 +18,9 @@ describe("the clicks chart", () => {
     const series = [0, 5, 10].map((clicks, i) => ({ start: `2030-01-0${i + 1}T00:00:00Z`, clicks }));
     const { top, bars } = layoutBars(series);
     expect(top).toBe(10);
-    expect(bars.map((b) => b.height)).toEqual([0, 84, 168]);
+    expect(bars.map((b) => b.height)).toEqual([0, 98, 196]);
     expect(bars[1]?.x).toBeGreaterThan(bars[0]?.x ?? 0);
-    expect(bars[2]?.y).toBe(8);
+    expect(bars[2]?.y).toBe(4);
   });
 
   it("labels hours and days in UTC", () => {

@@ -7,9 +7,7 @@ import type { Bucket } from "../backend.ts";
 
 const WIDTH = 640;
 const HEIGHT = 200;
-const LEFT = 40;
-const BOTTOM = 24;
-const TOP = 8;
+const TOP = 4;
 
 /** The smallest of 1, 2, 5 x 10^n at or above `value`, so the axis reads in round numbers. */
 export function niceMax(value: number): number {
@@ -35,13 +33,13 @@ export interface BarGeometry {
 /** Pure layout: one bar per bucket in the plot area, heights against niceMax of the largest count. */
 export function layoutBars(series: readonly Bucket[]): { top: number; bars: BarGeometry[] } {
   const top = niceMax(Math.max(0, ...series.map((b) => b.clicks)));
-  const plotWidth = WIDTH - LEFT;
-  const plotHeight = HEIGHT - TOP - BOTTOM;
+  const plotWidth = WIDTH;
+  const plotHeight = HEIGHT - TOP;
   const slot = series.length ? plotWidth / series.length : plotWidth;
   const gap = slot > 4 ? Math.min(2, slot * 0.2) : 0;
   const bars = series.map((bucket, i) => {
     const height = (bucket.clicks / top) * plotHeight;
-    return { x: LEFT + i * slot + gap / 2, y: TOP + plotHeight - height, width: slot - gap, height };
+    return { x: i * slot + gap / 2, y: TOP + plotHeight - height, width: slot - gap, height };
   });
   return { top, bars };
 }
@@ -53,13 +51,17 @@ export function ClicksChart(props: { id: string; title: string; series: Bucket[]
   const first = props.series[0];
   const last = props.series.at(-1);
   const total = props.series.reduce((sum, b) => sum + b.clicks, 0);
-  const baseline = HEIGHT - BOTTOM;
+  // The SVG stretches to the width it gets; its labels are HTML, so they keep their size on a phone.
   return (
     <figure class="chart" aria-labelledby={`${props.id}-caption`}>
+      <p class="chart-top" aria-hidden="true">
+        {top}
+      </p>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
         aria-labelledby={`${props.id}-title ${props.id}-desc`}
+        preserveAspectRatio="none"
         data-testid="clicks-chart"
       >
         <title id={`${props.id}-title`}>{props.title}</title>
@@ -67,30 +69,26 @@ export function ClicksChart(props: { id: string; title: string; series: Bucket[]
           {total} clicks in {props.series.length} buckets of one {props.granularity}; the most in one bucket is at most{" "}
           {top}.
         </desc>
-        <line class="axis" x1={LEFT} x2={WIDTH} y1={baseline} y2={baseline} />
-        <line class="axis" x1={LEFT} x2={WIDTH} y1={TOP} y2={TOP} stroke-dasharray="4 4" />
-        <text x={LEFT - 6} y={TOP + 4} text-anchor="end">
-          {top}
-        </text>
-        <text x={LEFT - 6} y={baseline} text-anchor="end">
-          0
-        </text>
+        <line
+          class="axis"
+          x1={0}
+          x2={WIDTH}
+          y1={TOP}
+          y2={TOP}
+          stroke-dasharray="4 4"
+          vector-effect="non-scaling-stroke"
+        />
+        <line class="axis" x1={0} x2={WIDTH} y1={HEIGHT} y2={HEIGHT} vector-effect="non-scaling-stroke" />
         {bars.map((bar) =>
           bar.height > 0 ? (
             <rect class="bar" x={round(bar.x)} y={round(bar.y)} width={round(bar.width)} height={round(bar.height)} />
           ) : null,
         )}
-        {first && (
-          <text x={LEFT} y={HEIGHT - 6}>
-            {bucketLabel(first.start, props.granularity)}
-          </text>
-        )}
-        {last && last !== first && (
-          <text x={WIDTH} y={HEIGHT - 6} text-anchor="end">
-            {bucketLabel(last.start, props.granularity)}
-          </text>
-        )}
       </svg>
+      <p class="chart-axis" aria-hidden="true">
+        <span>{first ? bucketLabel(first.start, props.granularity) : ""}</span>
+        <span>{last && last !== first ? bucketLabel(last.start, props.granularity) : ""}</span>
+      </p>
       <figcaption id={`${props.id}-caption`} class="muted">
         {props.title}: {total} clicks (UTC).
       </figcaption>
