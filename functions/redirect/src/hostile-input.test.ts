@@ -155,6 +155,23 @@ describe("redirect targets", () => {
   });
 });
 
+describe("targets stored before normalisation", () => {
+  it.each([
+    ["raw non-ASCII and a space", "https://example.com/a b/café", 302, "https://example.com/a%20b/caf%C3%A9"],
+    ["no path", "https://example.com", 302, "https://example.com/"],
+    ["not http(s)", "javascript:alert(1)", 404, null],
+    ["not a URL", "not a url", 404, null],
+  ])("%s: sent in the same serialisation, or no route", async (_name, stored, status, location) => {
+    const link = await json(await create({ targetUrl: "https://example.com/placeholder" }));
+    const sql = contexts[0]?.database.sql;
+    if (!sql) throw new Error("no database");
+    await sql`update link_routes set target_url = ${stored} where code = ${link.code}`;
+    const res = await redirect.request(`/${link.code}`);
+    expect(res.status).toBe(status);
+    expect(res.headers.get("location")).toBe(location);
+  });
+});
+
 describe("the redirect's OpenAPI document", () => {
   it("is served at /openapi.json and names GET and HEAD of /{code} with the code pattern the handler checks", async () => {
     const res = await redirect.request("/openapi.json");
