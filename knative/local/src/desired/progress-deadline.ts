@@ -2,8 +2,11 @@
  * serving.knative.dev/progress-deadline (spec.template.metadata.annotations):
  * how long a new revision may take to reach its initial scale before Knative
  * gives it up. A Go duration at second precision, positive; 600 s when absent
- * (config-deployment's progress-deadline default). Validated as Knative
- * validates its duration annotations (ValidateRolloutDurationAnnotation's rules).
+ * (config-deployment's progress-deadline default). Validated with the rules
+ * and messages of Knative's validateProgressDeadlineAnnotation
+ * (pkg/apis/serving/v1/revision_validation.go), except that 0 s is refused
+ * here: Knative's webhook lets it through, then Kubernetes refuses the
+ * Deployment (progressDeadlineSeconds must exceed minReadySeconds).
  */
 import { parseGoDuration } from "../autoscaler/go-duration.ts";
 
