@@ -183,8 +183,8 @@ export function toProblem(status: number, json: unknown, service: string): Probl
       ...(typeof body.requestId === "string" ? { requestId: body.requestId } : {}),
     };
   }
-  const failed = status < 400 ? 502 : status;
-  return { status: failed, title: "Bad Gateway", detail: `The ${service} service answered ${status} unexpectedly.` };
+  if (status >= 400) return { status, title: `Error ${status}`, detail: `The ${service} service answered ${status}.` };
+  return { status: 502, title: "Bad Gateway", detail: `The ${service} service answered ${status} without JSON.` };
 }
 
 function isFieldProblem(value: unknown): value is FieldProblem {
