@@ -252,6 +252,17 @@ describe("ClickBuffer", () => {
     expect(h.drops).toEqual([["shutdown", 5]]);
   });
 
+  it("close() counts the clicks of a write that has not ended by the deadline as dropped", async () => {
+    const h = harness(100, 3);
+    h.hold();
+    h.add(1, 2, 3, 4);
+    const closing = h.buffer.close(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    await closing;
+    expect(h.buffer.stats).toMatchObject({ written: 0, dropped: 4 });
+    expect(h.drops).toEqual([["shutdown", 4]]);
+  });
+
   it("close() waits for a write under way and writes its batch again if it failed", async () => {
     const h = harness(100, 3, ["fail"]);
     h.hold();

@@ -120,7 +120,10 @@ export class ClickBuffer {
     this.queue.push(click);
     this.stats.bufferedBytes += bytes;
     this.stats.buffered++;
-    if (this.queue.length >= this.options.batchSize && this.writing.size < this.concurrency) void this.flush();
+    // Not while backing off (retryAt set): the retry timer starts the next write, and the hot path stays cheap.
+    if (this.queue.length >= this.options.batchSize && this.writing.size < this.concurrency && this.retryAt === 0) {
+      void this.flush();
+    }
     return true;
   }
 
@@ -160,6 +163,8 @@ export class ClickBuffer {
    * Stops taking clicks and writes all that are held, trying again with
    * backoff while the database cannot take them, until `deadlineMs` has
    * passed; whatever is still held then is dropped, counted and reported.
+   * Clicks of a write still under way at the deadline are counted as dropped
+   * too: the process is about to exit, and whether they landed is unknown.
    */
   async close(deadlineMs = 10_000): Promise<void> {
     this.closed = true;
@@ -174,12 +179,13 @@ export class ClickBuffer {
       else await this.flush();
     }
     const left = this.queue;
-    if (left.length > 0) {
+    const unfinished = this.stats.buffered - left.length;
+    if (left.length + unfinished > 0) {
       this.queue = [];
       for (const click of left) this.stats.bufferedBytes -= clickBytes(click);
       this.stats.buffered -= left.length;
-      this.count("shutdown", left.length);
-      this.options.onDrop?.("shutdown", left.length, this.lastError);
+      this.count("shutdown", left.length + unfinished);
+      this.options.onDrop?.("shutdown", left.length + unfinished, this.lastError);
     }
   }
 
