@@ -32,6 +32,7 @@ import {
   readLinkForm,
   updateBody,
 } from "./link-form.ts";
+import { searchLinks } from "./link-search.ts";
 import { isCrossOrigin, isSecure } from "./request-origin.ts";
 import { sameSecret } from "./session-crypto.ts";
 import type { Session, SessionStore } from "./sessions.ts";
@@ -225,7 +226,10 @@ export function createWebApp(context: FunctionContext<BaseConfig>, options: WebO
     const query = (c.req.query("q") ?? "").trim().slice(0, MAX_QUERY);
     const cursor = c.req.query("cursor");
     if (query) {
-      const found = await search(keyOf(c), query, c.var.requestId);
+      const found = await searchLinks(backend, keyOf(c), query, {
+        maxPages: searchPages,
+        requestId: c.var.requestId,
+      });
       if ("problem" in found) return failWith(c, found.problem);
       return html(
         c,
@@ -256,29 +260,6 @@ export function createWebApp(context: FunctionContext<BaseConfig>, options: WebO
       }),
     );
   });
-
-  /** The newest links whose code or target contains `query`, reading up to `searchPages` pages of 100. */
-  const search = async (
-    key: string,
-    query: string,
-    requestId: string,
-  ): Promise<{ problem: Problem } | { links: Link[]; scanned: number; complete: boolean }> => {
-    const needle = query.toLowerCase();
-    const links: Link[] = [];
-    let cursor: string | undefined;
-    let scanned = 0;
-    for (let pageNumber = 0; pageNumber < searchPages; pageNumber++) {
-      const page = await backend.listLinks(key, { limit: 100, ...(cursor ? { cursor } : {}) }, requestId);
-      if (!page.ok) return { problem: page.problem };
-      scanned += page.value.items.length;
-      for (const link of page.value.items) {
-        if (link.code.toLowerCase().includes(needle) || link.targetUrl.toLowerCase().includes(needle)) links.push(link);
-      }
-      if (!page.value.nextCursor) return { links, scanned, complete: true };
-      cursor = page.value.nextCursor;
-    }
-    return { links, scanned, complete: false };
-  };
 
   const formPage = (c: Context<WebEnv>, values = readLinkForm({}), errors: FormErrors = noErrors(), link?: Link) =>
     LinkFormPage({ csrfToken: csrfOf(c), values, errors, ...(link ? { link } : {}) });
