@@ -85,6 +85,37 @@ describe("statistics", () => {
     ]);
   });
 
+  it("breaks a link's clicks down by country and referring host, most first", async () => {
+    const [tenant] = await context.database.sql`select tenant_id from links where id = ${aliceOther}`;
+    const add = (country: string, referrer: string | null, count: number) =>
+      context.database.sql`insert into clicks (tenant_id, link_id, clicked_at, country, referrer, count)
+        values (${tenant?.tenant_id}, ${aliceOther}, '2030-02-01T13:00:00Z', ${country}, ${referrer}, ${count})`;
+    await add("DE", "https://News.example.org/a?b=c", 5);
+    await add("DE", "http://user@news.example.org:8080/", 2);
+    await add("FR", null, 4);
+    await add("US", "android-app://com.example", 1);
+    await add("US", "not a url", 1);
+    // A day of its own, after the other tests' clicks (and after NOW, so no rollup takes it).
+    const february = "from=2030-02-01T00:00:00Z&to=2030-02-02T00:00:00Z";
+    const stats = await json(await get(aliceKey, `/stats/links/${aliceOther}?${february}`));
+    expect(stats.total).toBe(13);
+    expect(stats.topCountries).toEqual([
+      { country: "DE", clicks: 7 },
+      { country: "FR", clicks: 4 },
+      { country: "US", clicks: 2 },
+    ]);
+    expect(stats.topReferrers).toEqual([
+      { host: "news.example.org", clicks: 7 },
+      { host: null, clicks: 4 + 1 },
+      { host: "com.example", clicks: 1 },
+    ]);
+    // Outside the range, nothing.
+    const before = await json(
+      await get(aliceKey, `/stats/links/${aliceOther}?from=2029-01-01T00:00:00Z&to=2029-01-02T00:00:00Z`),
+    );
+    expect(before).toMatchObject({ total: 0, topCountries: [], topReferrers: [] });
+  });
+
   it("keeps tenants apart", async () => {
     expect((await get(bobKey, `/stats/links/${aliceLink}?${range}`)).status).toBe(404);
     const bobs = await json(await get(bobKey, `/stats?${range}`));

@@ -15,7 +15,7 @@ import {
   registerApiKeyScheme,
   retryRead,
 } from "@platform/kit";
-import { hourlyClicks, linkExists, rollUp, topLinks } from "./queries.ts";
+import { hourlyClicks, linkBreakdown, linkExists, rollUp, topLinks } from "./queries.ts";
 import {
   ceilTo,
   fillSeries,
@@ -50,6 +50,12 @@ const LinkStats = z
     granularity: z.string(),
     total: z.number().int(),
     series: Series,
+    topCountries: z
+      .array(z.object({ country: z.string(), clicks: z.number().int() }))
+      .openapi({ description: "ISO 3166 alpha-2 codes, ZZ when unknown; at most 10, most clicks first" }),
+    topReferrers: z.array(z.object({ host: z.string().nullable(), clicks: z.number().int() })).openapi({
+      description: "Referring hosts, null for clicks without a referrer; at most 10, most clicks first",
+    }),
   })
   .openapi("LinkStats");
 const TenantStats = z
@@ -79,7 +85,7 @@ const linkStatsRoute = createRoute({
   method: "get",
   path: "/stats/links/{id}",
   operationId: "linkStats",
-  summary: "Clicks of one link over time",
+  summary: "Clicks of one link over time, with its top countries and referring hosts",
   security: [{ apiKey: [] }],
   request: {
     params: idParam("id"),
@@ -155,8 +161,14 @@ export function createAnalyticsApp(
     const linkId = c.req.valid("param").id;
     const r = range(c.req.valid("query"));
     if (!(await retryRead(() => linkExists(sql, tenantId, linkId)))) throw problems.notFound("No link with this id.");
-    const hourly = await retryRead(() => hourlyClicks(sql, tenantId, r, linkId));
-    return c.json({ linkId, ...present(r, hourly) }, 200);
+    const [hourly, breakdown] = await Promise.all([
+      retryRead(() => hourlyClicks(sql, tenantId, r, linkId)),
+      retryRead(() => linkBreakdown(sql, tenantId, linkId, r, 10)),
+    ]);
+    return c.json(
+      { linkId, ...present(r, hourly), topCountries: breakdown.countries, topReferrers: breakdown.referrers },
+      200,
+    );
   });
 
   app.openapi(tenantStatsRoute, async (c) => {

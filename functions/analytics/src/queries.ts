@@ -71,6 +71,41 @@ export async function topLinks(
   return rows.map((r) => ({ linkId: Number(r.link_id), code: r.code, clicks: Number(r.clicks) }));
 }
 
+export interface LinkBreakdown {
+  countries: { country: string; clicks: number }[];
+  /** Referring hosts; null for clicks that came with no referrer (typed, bookmarked, an app). */
+  referrers: { host: string | null; clicks: number }[];
+}
+
+/**
+ * One link's clicks in [from, to) by country and by referring host, most
+ * first. From the raw clicks (the hourly rollups keep no dimensions), through
+ * the (tenant_id, link_id, clicked_at) index: one shard on Citus.
+ */
+export async function linkBreakdown(
+  sql: postgres.Sql,
+  tenantId: number,
+  linkId: number,
+  range: { from: number; to: number },
+  limit: number,
+): Promise<LinkBreakdown> {
+  const where = sql`where tenant_id = ${tenantId} and link_id = ${linkId}
+    and clicked_at >= ${sqlInstant(range.from)} and clicked_at < ${sqlInstant(range.to)}`;
+  const [countries, referrers] = await Promise.all([
+    sql<{ country: string; clicks: string }[]>`
+      select country, sum(count)::bigint as clicks from clicks ${where}
+      group by 1 order by 2 desc, 1 limit ${limit}`,
+    sql<{ host: string | null; clicks: string }[]>`
+      select lower(substring(referrer from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]+)')) as host,
+        sum(count)::bigint as clicks from clicks ${where}
+      group by 1 order by 2 desc, 1 nulls first limit ${limit}`,
+  ]);
+  return {
+    countries: countries.map((r) => ({ country: r.country, clicks: Number(r.clicks) })),
+    referrers: referrers.map((r) => ({ host: r.host, clicks: Number(r.clicks) })),
+  };
+}
+
 export async function linkExists(sql: postgres.Sql, tenantId: number, linkId: number): Promise<boolean> {
   const rows = await sql`select 1 from links where tenant_id = ${tenantId} and id = ${linkId}`;
   return rows.length > 0;

@@ -247,7 +247,9 @@ describe("managing links", () => {
     const id = await visitor.create({ targetUrl: "https://example.com/clicked", code: "clicked-once" });
     expect(await visitor.get(`/links/${id}`)).toMatchObject({ status: 200 });
     expect((await visitor.get(`/links/${id}`)).text).toContain('data-testid="total-clicks">0<');
-    const hop = await stack.redirect.request("/clicked-once");
+    const hop = await stack.redirect.request("/clicked-once", {
+      headers: { referer: "https://news.example.org/today", "cf-ipcountry": "DE" },
+    });
     expect(hop.status).toBe(302);
     // A batch the buffer's timer started may still be on its way when flush() returns.
     await stack.redirect.clicks.flush();
@@ -258,6 +260,9 @@ describe("managing links", () => {
     });
     expect(page.text).toMatch(/<svg viewBox="0 0 640 200" role="img"/);
     expect(page.text).toMatch(/<rect class="bar"/);
+    expect(page.text).toContain("<h3>Top countries</h3>");
+    expect(page.text).toMatch(/<td>DE<\/td><td>1<\/td>/);
+    expect(page.text).toMatch(/<td>news\.example\.org<\/td><td>1<\/td>/);
     const overview = await visitor.get("/");
     expect(overview.text).toContain('data-testid="total-clicks">1<');
     expect(overview.text).toContain(`<a href="/links/${id}">clicked-once</a>`);

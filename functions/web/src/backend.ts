@@ -33,6 +33,9 @@ export interface LinkStats {
   granularity: string;
   total: number;
   series: Bucket[];
+  topCountries: { country: string; clicks: number }[];
+  /** host null: clicks that came with no referrer. */
+  topReferrers: { host: string | null; clicks: number }[];
 }
 
 export interface TenantStats {

@@ -41,6 +41,8 @@ td.target{word-break:break-all}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0;word-break:break-all}
 .kpi{font-size:2rem;font-weight:700;margin:0}
+.breakdowns{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:0 24px}
+.breakdowns td{overflow-wrap:anywhere}
 .chart{margin:0}
 .chart svg{width:100%;height:180px;display:block}
 .chart .bar{fill:var(--accent)}

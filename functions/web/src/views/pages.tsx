@@ -294,11 +294,55 @@ export function LinkPage(props: {
             series={props.stats.series}
             granularity={props.stats.granularity}
           />
+          <div class="breakdowns">
+            <Breakdown
+              title="Top countries"
+              label="Country"
+              rows={props.stats.topCountries.map((r) => ({
+                name: r.country === "ZZ" ? "Unknown" : r.country,
+                clicks: r.clicks,
+              }))}
+            />
+            <Breakdown
+              title="Top referrers"
+              label="Referring site"
+              rows={props.stats.topReferrers.map((r) => ({ name: r.host ?? "None (direct)", clicks: r.clicks }))}
+            />
+          </div>
         </>
       ) : (
         <StatsProblem problem={props.stats} />
       )}
     </Layout>
+  );
+}
+
+/** One dimension of a link's clicks (countries, referrers) as a small table, or a line saying there is none. */
+function Breakdown(props: { title: string; label: string; rows: { name: string; clicks: number }[] }) {
+  return (
+    <section>
+      <h3>{props.title}</h3>
+      {props.rows.length === 0 ? (
+        <p class="muted">No clicks in this range.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{props.label}</th>
+              <th scope="col">Clicks</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td>{row.name}</td>
+                <td>{row.clicks}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
