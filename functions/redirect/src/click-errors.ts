@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable, sqlState } from "@platform/kit";
+
 /**
  * Whether a failed click write can succeed when tried again with the same
  * clicks ("retry": the database was away, busy or failing over) or never will
@@ -7,22 +9,6 @@
  * a wrong guess that way costs memory (bounded) and time, the other way clicks.
  */
 export type WriteErrorKind = "retry" | "reject";
-
-/** postgres.js and Node socket codes for a connection that failed or went away. */
-const CLIENT_CONNECTION_CODES = new Set([
-  "CONNECTION_CLOSED",
-  "CONNECTION_DESTROYED",
-  "CONNECTION_ENDED",
-  "CONNECT_TIMEOUT",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-]);
 
 /**
  * SQLSTATE classes about the rows: 22 data exception (bad text, out of range,
@@ -40,17 +26,21 @@ const REJECT_MESSAGE =
   /violates (foreign key|not-null|check|unique|exclusion) constraint|null value in column|invalid input (syntax|value)|out of range|value too long|invalid byte sequence|malformed/i;
 
 export function classifyWriteError(error: unknown): WriteErrorKind {
+  if (isDatabaseUnavailable(error)) return "retry";
+  const code = sqlState(error);
+  if (code === undefined) return "retry";
+  if (REJECT_CLASSES.has(code.slice(0, 2))) return "reject";
+  if (code === "XX000" && REJECT_MESSAGE.test(messages(error))) return "reject";
+  return "retry";
+}
+
+/** The messages of an error and its causes (drizzle wraps the driver's error). */
+function messages(error: unknown): string {
+  const found: string[] = [];
   for (let e = error, depth = 0; e && depth < 5; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === "string") {
-      if (CLIENT_CONNECTION_CODES.has(code)) return "retry";
-      if (/^[0-9A-Z]{5}$/.test(code)) {
-        if (REJECT_CLASSES.has(code.slice(0, 2))) return "reject";
-        if (code === "XX000" && typeof message === "string" && REJECT_MESSAGE.test(message)) return "reject";
-        return "retry";
-      }
-    }
+    const { message } = e as { message?: unknown };
+    if (typeof message === "string") found.push(message);
     e = (e as { cause?: unknown }).cause;
   }
-  return "retry";
+  return found.join("\n");
 }
