@@ -5,7 +5,15 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 
-const ALWAYS = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
+const ALWAYS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /** The names a Connection header lists, lower case (it may come as several fields). */
 export function connectionOptions(connection: string | string[] | undefined): string[] {
@@ -18,14 +26,18 @@ export function connectionOptions(connection: string | string[] | undefined): st
   );
 }
 
-/** The headers to forward: all but the hop-by-hop ones. */
+/** The headers to forward: all but the hop-by-hop ones. On every proxied request and answer, so no set is built for it. */
 export function endToEndHeaders(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {
-  const drop = new Set([...ALWAYS, ...connectionOptions(headers.connection)]);
+  const named = connectionOptions(headers.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !drop.has(name.toLowerCase())) out[name] = value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (ALWAYS.has(lower) || named.includes(lower)) continue;
+    out[name] = value;
   }
   return out;
 }

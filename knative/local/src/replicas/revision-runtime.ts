@@ -203,9 +203,14 @@ export class RevisionRuntime {
     forwarded: ForwardedTarget = { path: req.url ?? "/", host: undefined },
   ): Promise<number> {
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), Math.max(1, deadline - Date.now()));
-    // A client still sending when the time is up loses its connection: nothing more is read from it.
-    timeout.signal.addEventListener("abort", () => cutOff(req, res), { once: true });
+    const timer = setTimeout(
+      () => {
+        // A client still sending when the time is up loses its connection: nothing more is read from it.
+        cutOff(req, res);
+        timeout.abort();
+      },
+      Math.max(1, deadline - Date.now()),
+    );
     try {
       const replica = this.failure ? undefined : (this.pick() ?? (await this.waitForReplica(deadline)));
       if (!replica) {
