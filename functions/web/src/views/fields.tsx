@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { FormErrors } from "../link-form.ts";
 
 export function ErrorSummary(props: { errors: FormErrors; labels: Record<string, string> }) {
@@ -34,47 +35,13 @@ export interface FieldProps {
   inputmode?: "url" | "text";
 }
 
-/** A labelled input with its hint and the API's errors for it, tied by aria-describedby. */
-export function Field(props: FieldProps) {
-  const errors = props.errors.fields[props.name] ?? [];
-  const described = [props.hint ? `${props.name}-hint` : "", errors.length ? `${props.name}-error` : ""]
-    .filter(Boolean)
-    .join(" ");
-  return (
-    <div class="field" data-field={props.name}>
-      <label for={props.name}>{props.label}</label>
-      {props.hint && (
-        <span class="hint" id={`${props.name}-hint`}>
-          {props.hint}
-        </span>
-      )}
-      {errors.length > 0 && (
-        <p class="field-error" id={`${props.name}-error`} data-testid={`error-${props.name}`}>
-          {errors.join("; ")}
-        </p>
-      )}
-      <input
-        id={props.name}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        inputmode={props.inputmode}
-        aria-invalid={errors.length ? "true" : undefined}
-        aria-describedby={described || undefined}
-      />
-    </div>
-  );
-}
-
-export function SelectField(props: {
+/** What every field shows around its control: label, hint and the API's errors, tied by aria-describedby. */
+function FieldFrame(props: {
   name: string;
   label: string;
-  value: string;
-  options: [string, string][];
+  hint?: string | undefined;
   errors: FormErrors;
-  hint?: string;
+  control: (aria: { "aria-invalid"?: "true"; "aria-describedby"?: string }) => Child;
 }) {
   const errors = props.errors.fields[props.name] ?? [];
   const described = [props.hint ? `${props.name}-hint` : "", errors.length ? `${props.name}-error` : ""]
@@ -93,18 +60,55 @@ export function SelectField(props: {
           {errors.join("; ")}
         </p>
       )}
-      <select
-        id={props.name}
-        name={props.name}
-        aria-invalid={errors.length ? "true" : undefined}
-        aria-describedby={described || undefined}
-      >
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={value === props.value}>
-            {label}
-          </option>
-        ))}
-      </select>
+      {props.control({
+        ...(errors.length ? { "aria-invalid": "true" as const } : {}),
+        ...(described ? { "aria-describedby": described } : {}),
+      })}
     </div>
+  );
+}
+
+/** A labelled input with its hint and the API's errors for it. */
+export function Field(props: FieldProps) {
+  return (
+    <FieldFrame
+      {...props}
+      control={(aria) => (
+        <input
+          id={props.name}
+          name={props.name}
+          type={props.type ?? "text"}
+          value={props.value}
+          required={props.required}
+          autocomplete={props.autocomplete}
+          inputmode={props.inputmode}
+          {...aria}
+        />
+      )}
+    />
+  );
+}
+
+export function SelectField(props: {
+  name: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  errors: FormErrors;
+  hint?: string;
+}) {
+  return (
+    <FieldFrame
+      {...props}
+      control={(aria) => (
+        <select id={props.name} name={props.name} {...aria}>
+          {props.options.map(([value, label]) => (
+            <option value={value} selected={value === props.value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
