@@ -26,6 +26,7 @@ import { writeBatch } from "../src/click-batch.ts";
 import { ClickBuffer, DEFAULT_CLICK_BUFFER } from "../src/click-buffer.ts";
 import type { Click } from "../src/click-record.ts";
 import { clickWriterIo } from "../src/click-writer.ts";
+import { previousClickInsert } from "../src/testing/previous-click-insert.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 50_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -90,21 +91,6 @@ function clickMaker(tenantId: number, linkIds: number[], mix: Mix) {
   };
 }
 
-/** The previous writer, as the anchor: one INSERT ... SELECT FROM unnest per 500 clicks. */
-async function insertUnnest(sql: postgres.Sql, clicks: Click[]): Promise<void> {
-  await sql`
-    insert into clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country)
-    select c.tenant_id, c.link_id, c.clicked_at, nullif(c.referrer, ''), nullif(c.user_agent, ''), c.country
-    from unnest(
-      ${sql.array(clicks.map((c) => String(c.tenantId)))}::bigint[],
-      ${sql.array(clicks.map((c) => String(c.linkId)))}::bigint[],
-      ${sql.array(clicks.map((c) => new Date(c.clickedAt).toISOString()))}::timestamptz[],
-      ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
-      ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[],
-      ${sql.array(clicks.map((c) => c.country))}::text[]
-    ) as c(tenant_id, link_id, clicked_at, referrer, user_agent, country)`;
-}
-
 /** A backlog as `RATE` clicks a second would make it. */
 function backlogOf(make: (at: number) => Click): Click[] {
   const start = Date.now();
@@ -140,7 +126,7 @@ async function capacity(sql: postgres.Sql, tenantId: number, linkIds: number[]) 
     if (buffer.stats.written !== clicks.length) throw new Error("not all written");
   };
   return {
-    previous: await timed(sql, mixed, (clicks) => insertUnnest(sql, clicks), 500),
+    previous: await timed(sql, mixed, (clicks) => previousClickInsert(sql, clicks), 500),
     distinct: await timed(sql, distinct, buffered, distinct.length),
     mixed: await timed(sql, mixed, buffered, mixed.length),
   };

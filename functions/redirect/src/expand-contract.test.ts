@@ -18,6 +18,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Click } from "./click-buffer.ts";
 import { copyClicks } from "./click-writer.ts";
+import { previousClickInsert } from "./testing/previous-click-insert.ts";
 
 /** The previous release's insert: no country. */
 async function insertClicksBeforeCountry(sql: postgres.Sql, clicks: Omit<Click, "country">[]): Promise<void> {
@@ -31,21 +32,6 @@ async function insertClicksBeforeCountry(sql: postgres.Sql, clicks: Omit<Click, 
       ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
       ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[]
     ) as c(tenant_id, link_id, clicked_at, referrer, user_agent)`;
-}
-
-/** The release that wrote country, before rows carried a count. */
-async function insertClicksWithCountry(sql: postgres.Sql, clicks: Click[]): Promise<void> {
-  await sql`
-    insert into clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country)
-    select c.tenant_id, c.link_id, c.clicked_at, nullif(c.referrer, ''), nullif(c.user_agent, ''), c.country
-    from unnest(
-      ${sql.array(clicks.map((c) => String(c.tenantId)))}::bigint[],
-      ${sql.array(clicks.map((c) => String(c.linkId)))}::bigint[],
-      ${sql.array(clicks.map((c) => new Date(c.clickedAt).toISOString()))}::timestamptz[],
-      ${sql.array(clicks.map((c) => c.referrer ?? ""))}::text[],
-      ${sql.array(clicks.map((c) => c.userAgent ?? ""))}::text[],
-      ${sql.array(clicks.map((c) => c.country))}::text[]
-    ) as c(tenant_id, link_id, clicked_at, referrer, user_agent, country)`;
 }
 
 let dir: string;
@@ -91,7 +77,7 @@ describe("country on clicks, by expand and contract", () => {
   it("before: the previous release writes clicks; this one is not released yet (no country column)", async () => {
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
     // SQLSTATE, not message text: on Citus the relation named is the shard (clicks_102008).
-    await expect(insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }])).rejects.toMatchObject({
+    await expect(previousClickInsert(sql, [{ tenantId, linkId, ...click, country: "DE" }])).rejects.toMatchObject({
       code: "42703", // undefined_column
       message: expect.stringContaining('column "country"'),
     });
@@ -100,7 +86,7 @@ describe("country on clicks, by expand and contract", () => {
   it("expand (0003): both releases write clicks side by side; the previous one leaves country empty", async () => {
     await migrateTo("0003_clicks_country_expand");
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
-    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    await previousClickInsert(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
     expect(await countries()).toEqual([null, null, "DE"]);
   });
 
@@ -108,7 +94,7 @@ describe("country on clicks, by expand and contract", () => {
     await migrateTo("0004_clicks_country_contract");
     expect(await countries()).toEqual(["ZZ", "ZZ", "DE"]);
     await insertClicksBeforeCountry(sql, [{ tenantId, linkId, ...click }]);
-    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "FR" }]);
+    await previousClickInsert(sql, [{ tenantId, linkId, ...click, country: "FR" }]);
     expect(await countries()).toEqual(["ZZ", "ZZ", "DE", "ZZ", "FR"]);
     await expect(
       sql`insert into clicks (tenant_id, link_id, clicked_at, country) values (${tenantId}, ${linkId}, now(), null)`,
@@ -122,10 +108,10 @@ describe("a count on click rows (0005)", () => {
 
   it("the previous release keeps writing before and after it, one click a row counted 1; this one merges identical clicks", async () => {
     const before = await rowCount(); // one click a row until 0005
-    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    await previousClickInsert(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
     await migrateTo("0005_clicks_count");
     expect(await clickCount()).toBe(before + 1);
-    await insertClicksWithCountry(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
+    await previousClickInsert(sql, [{ tenantId, linkId, ...click, country: "DE" }]);
     const rowsBefore = await rowCount();
     await copyClicks(
       sql,
