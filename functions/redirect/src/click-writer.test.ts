@@ -175,7 +175,7 @@ describe("ClickBuffer with the real writer", () => {
       unlock();
       await lock;
     }
-    await eventually(() => expect(buffer.stats.written).toBe(2));
+    await eventually(() => expect(buffer.stats.written).toBe(2), 10_000);
     await buffer.close();
     await impatient.end();
     expect(await countFor(linkId)).toBe(2);
