@@ -8,5 +8,6 @@ export {
   DEMO_TENANT,
   generateApiKey,
   hashApiKey,
+  isApiKey,
   seedDemoTenant,
 } from "./seed.ts";

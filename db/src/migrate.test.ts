@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalTags, runMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
-import { seedDemoTenant } from "./seed.ts";
+import { createApiKey, generateApiKey, hashApiKey, isApiKey, seedDemoTenant } from "./seed.ts";
 
 let url: string;
 let sql: postgres.Sql;
@@ -106,5 +106,19 @@ describe("the demo seed", () => {
     const keys = await sql`select key_hash from api_keys`;
     expect(keys).toHaveLength(1);
     expect(keys[0]?.key_hash).not.toBe(first.apiKey);
+  });
+
+  it("stores the key a deployment gives, and refuses one of another shape", async () => {
+    const db = drizzle(sql, { schema });
+    await sql`delete from api_keys where tenant_id in (select id from tenants where name = 'demo')`;
+    await sql`delete from tenants where name = 'demo'`;
+    const key = generateApiKey();
+    const seeded = await seedDemoTenant(db, { apiKey: key });
+    expect(seeded.apiKey).toBe(key);
+    const rows = await sql`select key_hash from api_keys where tenant_id = ${seeded.tenantId}`;
+    expect(rows.map((r) => r.key_hash)).toEqual([hashApiKey(key)]);
+    expect(isApiKey(key)).toBe(true);
+    expect(isApiKey("lsk_short")).toBe(false);
+    await expect(createApiKey(db, seeded.tenantId, { key: "not-a-key" })).rejects.toThrow(/lsk_/);
   });
 });

@@ -24,13 +24,20 @@ export async function createTenant(db: Queryable, name: string): Promise<{ id: n
   return { id: tenant.id, name: tenant.name };
 }
 
-/** Creates a key and returns it in clear: the only time anyone sees it. */
+/** The shape generateApiKey makes: the prefix and 24 random bytes in base64url. */
+export function isApiKey(key: string): boolean {
+  return /^lsk_[A-Za-z0-9_-]{32}$/.test(key);
+}
+
+/** Creates a key (or stores the one given) and returns it in clear: the only time anyone sees it. */
 export async function createApiKey(
   db: Queryable,
   tenantId: number,
-  options: { name?: string; rateLimitPerMinute?: number } = {},
+  options: { name?: string; rateLimitPerMinute?: number; key?: string } = {},
 ): Promise<{ id: number; key: string }> {
-  const key = generateApiKey();
+  if (options.key !== undefined && !isApiKey(options.key))
+    throw new Error("an API key is lsk_ and 32 base64url characters");
+  const key = options.key ?? generateApiKey();
   const [row] = await db
     .insert(schema.apiKeys)
     .values({
@@ -47,14 +54,21 @@ export async function createApiKey(
 
 export const DEMO_TENANT = "demo";
 
-/** Creates the demo tenant and its key on first run; returns the key only then. */
-export async function seedDemoTenant(db: Database): Promise<{ tenantId: number; apiKey?: string }> {
+/**
+ * Creates the demo tenant and its key on first run; returns the key only then.
+ * A deployment may give the key (a cluster generates one per cluster into a
+ * Secret, so its tests and users can read it back); by default it is random.
+ */
+export async function seedDemoTenant(
+  db: Database,
+  options: { apiKey?: string } = {},
+): Promise<{ tenantId: number; apiKey?: string }> {
   return db.transaction(async (tx) => {
     await tx.execute("select pg_advisory_xact_lock(727002)");
     const [existing] = await tx.select().from(schema.tenants).where(eq(schema.tenants.name, DEMO_TENANT));
     if (existing) return { tenantId: existing.id };
     const tenant = await createTenant(tx, DEMO_TENANT);
-    const { key } = await createApiKey(tx, tenant.id, { name: "demo" });
+    const { key } = await createApiKey(tx, tenant.id, { name: "demo", key: options.apiKey });
     return { tenantId: tenant.id, apiKey: key };
   });
 }
