@@ -133,6 +133,10 @@ if command -v go >/dev/null 2>&1; then
   say "downloading the CRDs' Go modules: $(echo $modules)"
   # shellcheck disable=SC2086
   (cd /tmp && go mod download $modules)
+  # Kubernetes' own kinds' schemas (cluster/manifests' test) come from its OpenAPI document, in its module.
+  kubernetes_version=$(sed -n 's/^kubernetes_version: *//p' cluster/ansible/group_vars/all/versions.yml)
+  say "downloading k8s.io/kubernetes@$kubernetes_version (its OpenAPI document)"
+  (cd /tmp && go mod download "k8s.io/kubernetes@$kubernetes_version")
   say "downloading the modules of the autoscaler's differential test (Knative's own Go)"
   (cd knative/local/differential && go mod download)
 else

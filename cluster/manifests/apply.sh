@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Applies an environment's kustomization (default: dev) to the cluster in the
+# order the platform needs, waiting at each step; the cluster's `platform` role
+# runs it. Steps and what each waits for:
+#   1. the Secrets (made once per cluster by make-secrets.sh), the data
+#      services (label app.kubernetes.io/part-of=platform-data):
+#        kubectl rollout status statefulset/{postgres,redis,redis-sentinel}
+#   2. the PostgreSQL leader: a pod labelled role=master (Patroni labels it)
+#      that is Ready, and a synchronous standby named in Patroni's
+#      postgres-sync ConfigMap (annotation sync_standby);
+#   3. the migrations Job (label app.kubernetes.io/part-of=platform-migrations):
+#        condition Complete (stops at condition Failed); a Job whose
+#        template changed (a new image) is replaced, since its template is immutable;
+#   4. everything else, the functions:
+#        kubectl wait ksvc --all --for=condition=Ready
+# Usage: apply.sh [overlay dir]   env: KUBECONFIG (default the cluster's admin
+# kubeconfig), APPLY_TIMEOUT_SECONDS (each step, default 300).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+overlay="${1:-$here/dev}"
+export KUBECONFIG="${KUBECONFIG:-/etc/platform-cluster/admin.kubeconfig}"
+limit="${APPLY_TIMEOUT_SECONDS:-300}"
+ns="$(sed -n 's/^namespace: *//p' "$overlay/kustomization.yaml")"
+[[ -n "$ns" ]] || { echo "$overlay/kustomization.yaml names no namespace" >&2; exit 2; }
+k() { kubectl -n "$ns" "$@"; }
+say() { echo "[apply $ns] $*"; }
+
+# until_true WHAT COMMAND...: runs COMMAND every 2 s until it prints something, for at most $limit s.
+until_true() {
+  local what="$1" deadline=$((SECONDS + limit)) out
+  shift
+  while ((SECONDS < deadline)); do
+    out="$("$@" 2>/dev/null || true)"
+    if [[ -n "$out" ]]; then
+      echo "$out"
+      return 0
+    fi
+    sleep 2
+  done
+  echo "gave up after ${limit}s waiting for $what" >&2
+  return 1
+}
+
+"$overlay/make-secrets.sh"
+rendered="$(mktemp)"
+trap 'rm -f "$rendered"' EXIT
+kubectl kustomize "$overlay" >"$rendered"
+
+say "1/4 the data services: PostgreSQL with Patroni, Redis with Sentinels"
+kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-data
+for set in postgres redis redis-sentinel; do
+  k rollout status "statefulset/$set" --timeout="${limit}s"
+done
+
+say "2/4 the PostgreSQL leader and its synchronous standby"
+leader="$(until_true "a PostgreSQL leader" k get pods -l cluster-name=postgres,role=master -o name)"
+k wait "$leader" --for=condition=Ready --timeout="${limit}s"
+standby="$(until_true "a synchronous standby" k get configmap postgres-sync -o jsonpath='{.metadata.annotations.sync_standby}')"
+say "leader ${leader#pod/}, synchronous standby $standby"
+
+say "3/4 the migrations Job"
+if ! out="$(kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations 2>&1)"; then
+  grep -q "field is immutable" <<<"$out" || { echo "$out" >&2; exit 1; }
+  say "the Job changed: replacing it"
+  k delete job migrations --wait=true
+  kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations
+else
+  echo "$out"
+fi
+job_state() {
+  k get job migrations -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}' |
+    grep -oE 'Complete|Failed' | head -n 1
+}
+state="$(until_true "the migrations Job to finish" job_state)"
+if [[ "$state" != Complete ]]; then
+  k logs job/migrations --all-containers --tail=50 >&2 || true
+  echo "the migrations Job failed" >&2
+  exit 1
+fi
+say "migrations complete"
+
+say "4/4 the functions"
+kubectl apply -f "$rendered"
+k wait ksvc --all --for=condition=Ready --timeout="${limit}s"
+say "done"
