@@ -1,8 +1,8 @@
 # PostgreSQL 15 managed by Patroni, both from Debian (bookworm: postgresql-15,
 # patroni 3.0.2), for the data services' StatefulSet. Patroni reads its settings
 # from /etc/patroni/patroni.yml (a ConfigMap) and the PATRONI_* environment.
-ARG BASE_IMAGE=debian:bookworm-slim
-FROM ${BASE_IMAGE}
+ARG DEBIAN_IMAGE=127.0.0.1:5000/platform/debian:bookworm
+FROM ${DEBIAN_IMAGE}
 
 # A fixed uid/gid so the pod can say runAsUser/fsGroup; created before the
 # packages so that postgresql-common keeps it. No "main" cluster: Patroni runs initdb.

@@ -1,8 +1,8 @@
 # Debian's redis-server and redis-sentinel (bookworm: Redis 7.0), for the
 # one-machine stand-in for Dragonfly: a primary, a replica and three Sentinels.
 # The pods' start scripts (a ConfigMap) write the configuration and exec one of them.
-ARG BASE_IMAGE=debian:bookworm-slim
-FROM ${BASE_IMAGE}
+ARG DEBIAN_IMAGE=127.0.0.1:5000/platform/debian:bookworm
+FROM ${DEBIAN_IMAGE}
 
 RUN groupadd --system --gid 999 redis \
  && useradd --system --uid 999 --gid redis --home-dir /data --shell /usr/sbin/nologin redis \
