@@ -6,7 +6,8 @@
 #      as the one-machine cluster): a default StorageClass without provisioner
 #      and one hostPath PersistentVolume per PostgreSQL member, bound to its
 #      claim, in <dir>/<namespace>/ on this node (made here, owned by the
-#      postgres uid 999 of the image);
+#      postgres uid 999 of the image; the cluster's `down` removes <dir>, since
+#      a new cluster's Patroni starts from an empty DCS);
 #   1. the Secrets (made once per cluster by make-secrets.sh), the data
 #      services (label app.kubernetes.io/part-of=platform-data):
 #        kubectl rollout status statefulset/{postgres,redis,redis-sentinel}
@@ -84,12 +85,11 @@ YAML
   done
 }
 
+"$overlay/make-secrets.sh"
 if [[ -n "${LOCAL_VOLUMES:-}" ]]; then
   say "0/4 node-local volumes in $LOCAL_VOLUMES/$ns"
   local_volumes "$LOCAL_VOLUMES"
 fi
-
-"$overlay/make-secrets.sh"
 rendered="$(mktemp)"
 trap 'rm -f "$rendered"' EXIT
 kubectl kustomize "$overlay" >"$rendered"
@@ -101,7 +101,7 @@ for set in postgres redis redis-sentinel; do
 done
 
 say "2/4 the PostgreSQL leader and its synchronous standby"
-leader="$(until_true "a PostgreSQL leader" k get pods -l cluster-name=postgres,role=master -o name)"
+leader="$(until_true "a PostgreSQL leader" k get pods -l cluster-name=postgres,role=master -o name | head -n 1)"
 k wait "$leader" --for=condition=Ready --timeout="${limit}s"
 standby="$(until_true "a synchronous standby" k get configmap postgres-sync -o jsonpath='{.metadata.annotations.sync_standby}')"
 say "leader ${leader#pod/}, synchronous standby $standby"
