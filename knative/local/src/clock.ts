@@ -59,3 +59,28 @@ export class ManualClock implements Clock {
     this.current = until;
   }
 }
+
+/** A ticker started on a clock: `run` every `ms` until stopped (Knative's tickProvider). */
+export interface Ticker {
+  stop(): void;
+}
+
+/** Runs `run(now)` every `ms` on `clock`; each tick is scheduled when the last one fired. */
+export function startTicker(clock: Clock, ms: number, run: (now: number) => void): Ticker {
+  let timer: ClockTimer | undefined;
+  let stopped = false;
+  const schedule = () => {
+    timer = clock.setTimeout(() => {
+      if (stopped) return;
+      schedule();
+      run(clock.now());
+    }, ms);
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clock.clearTimeout(timer);
+    },
+  };
+}

@@ -4,7 +4,8 @@
  * once and queues 10 x that (then 503 `pending request queue full`); with no
  * ready replica a request waits in the activator's queue (10 000) while one
  * starts; past timeoutSeconds the answer is 504. Meters record what the
- * autoscaler reads.
+ * autoscaler reads, on the injected clock the autoscaler decides by; request
+ * latency and timeoutSeconds are real time, as they bound real I/O.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Clock, type ClockTimer, systemClock } from "../clock.ts";
@@ -67,7 +68,7 @@ export class RevisionRuntime {
   private readonly breakers = new Map<Replica, Breaker>();
   private readonly meters = new Map<Replica, ConcurrencyMeter>();
   /** The activator's meter: requests held while no replica could take them. */
-  private readonly activator = new ConcurrencyMeter(Date.now());
+  private readonly activator: ConcurrencyMeter;
   private readonly waiting: Waiter[] = [];
   private readonly picker: ReplicaPicker;
   private nextId = 1;
@@ -95,6 +96,7 @@ export class RevisionRuntime {
     private readonly clock: Clock = systemClock,
   ) {
     this.picker = new ReplicaPicker(config.containerConcurrency);
+    this.activator = new ConcurrencyMeter(clock.now());
   }
 
   get readyCount(): number {
@@ -221,10 +223,10 @@ export class RevisionRuntime {
       const breaker = this.breakers.get(replica) as Breaker;
       // queue-proxy counts a request from its arrival, waiting for a slot included.
       const meter = this.meters.get(replica) as ConcurrencyMeter;
-      meter.started(Date.now());
+      meter.started(this.clock.now());
       const admitted = await breaker.acquire(timeout.signal);
       if (!admitted) {
-        meter.finished(Date.now());
+        meter.finished(this.clock.now());
         return timeout.signal.aborted
           ? answer(res, 504, REQUEST_TIMEOUT_MESSAGE)
           : answer(res, 503, QUEUE_FULL_MESSAGE);
@@ -233,7 +235,7 @@ export class RevisionRuntime {
       try {
         return await proxy(req, res, replica, timeout.signal, forwarded);
       } finally {
-        meter.finished(Date.now());
+        meter.finished(this.clock.now());
         replica.requestFinished();
         breaker.release();
       }
@@ -262,7 +264,7 @@ export class RevisionRuntime {
 
   private waitForReplica(deadline: number): Promise<Replica | undefined> {
     if (this.waiting.length >= ACTIVATOR_QUEUE_LIMIT) return Promise.resolve(undefined);
-    this.activator.started(Date.now());
+    this.activator.started(this.clock.now());
     this.onDemand();
     return new Promise<Replica | undefined>((resolve) => {
       const waiter: Waiter = {
@@ -276,7 +278,7 @@ export class RevisionRuntime {
         ),
       };
       this.waiting.push(waiter);
-    }).finally(() => this.activator.finished(Date.now()));
+    }).finally(() => this.activator.finished(this.clock.now()));
   }
 
   private async startReplica(crashesBefore: number): Promise<void> {
@@ -299,7 +301,7 @@ export class RevisionRuntime {
     this.replicas.push(replica);
     this.runs.set(replica, { startedAt: this.clock.now(), crashesBefore });
     this.breakers.set(replica, new Breaker(this.config.containerConcurrency));
-    this.meters.set(replica, new ConcurrencyMeter(Date.now()));
+    this.meters.set(replica, new ConcurrencyMeter(this.clock.now()));
     replica.on("ready", () => {
       for (const waiter of this.waiting.splice(0)) {
         clearTimeout(waiter.timer);

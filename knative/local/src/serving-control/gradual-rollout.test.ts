@@ -2,10 +2,11 @@
  * Knative's gradual rollout (serving.knative.dev/rollout-duration) on the
  * local Serving: the new revision gets 1 % once Ready, then the rest in equal
  * steps over the duration, under steady load with no failed request.
- * Real bundles, processes and ingress.
+ * Real bundles, processes and ingress; the duration passes on a ManualClock.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
+import { ManualClock } from "../clock.ts";
 import {
   isCanary,
   localOverlayWithout,
@@ -13,9 +14,11 @@ import {
   startServingForTest,
   steadyLoad,
 } from "../testing/index.ts";
+import { waitFor } from "../testing/wait-for.ts";
 
 let under: ServingUnderTest;
 const events: string[] = [];
+const clock = new ManualClock(Date.now());
 
 /** The local overlay without Canaries, the redirect rolled out over 4 s, its max-scale set to `maxScale`. */
 function manifests(maxScale: string): string {
@@ -28,7 +31,7 @@ function manifests(maxScale: string): string {
 }
 
 beforeAll(async () => {
-  under = await startServingForTest({ log: (line) => events.push(line), start: true });
+  under = await startServingForTest({ log: (line) => events.push(line), start: true, clock });
   await under.serving.apply(manifests("20"));
 }, 120_000);
 
@@ -42,10 +45,12 @@ describe("a gradual rollout", () => {
     await under.serving.apply(manifests("21"));
     const percents: number[] = [];
     const share = () => under.serving.status().find((r) => r.revision === "redirect-00002")?.percent ?? 0;
-    const deadline = Date.now() + 15_000;
-    while (share() < 100 && Date.now() < deadline) {
+    // 100 ms of the clock at a time, each once the load has had 5 more answers, for at most 6 s.
+    for (let step = 0; step < 60 && share() < 100; step++) {
       percents.push(share());
-      await new Promise((r) => setTimeout(r, 100));
+      const answered = load.answered;
+      await waitFor(() => load.answered >= answered + 5, { what: "5 more answers" });
+      clock.advance(100);
     }
     percents.push(share());
     const statuses = await load.stop();

@@ -6,8 +6,9 @@
  */
 import { join } from "node:path";
 import type { AutoscalingSettings } from "../autoscaler/annotations.ts";
-import { RevisionAutoscaler, type ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
+import { RevisionAutoscaler, type ScaleStatus, TICK_MS } from "../autoscaler/revision-autoscaler.ts";
 import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
+import { type Clock, type ClockTimer, startTicker, systemClock, type Ticker } from "../clock.ts";
 import type { RevisionRequestTotals } from "../control/knative-metrics.ts";
 import {
   type DesiredCanary,
@@ -44,6 +45,11 @@ export interface LocalServingOptions {
   envOverrides?: Record<string, string>;
   /** Write the replicas' output to the platform's own too (npm start). */
   echoReplicaLogs?: boolean;
+  /**
+   * The time of every decision (revision lifecycle, routing, autoscaling), as
+   * Knative's tickProvider: the system clock, or a ManualClock in tests.
+   */
+  clock?: Clock;
 }
 
 export interface ServiceStatus {
@@ -123,10 +129,12 @@ export class LocalServing {
   /** Each service's resolved targets at the last routing. */
   private resolvedTargets = new Map<string, ResolvedTarget[]>();
   private routed = new Set<string>();
-  private timers: NodeJS.Timeout[] = [];
-  private readonly canaries = new Map<string, { state: CanaryState; timer: NodeJS.Timeout | undefined }>();
+  private tickers: Ticker[] = [];
+  private readonly canaries = new Map<string, { state: CanaryState; ticker: Ticker | undefined }>();
+  private readonly clock: Clock;
 
   constructor(private readonly options: LocalServingOptions) {
+    this.clock = options.clock ?? systemClock;
     this.ingress = new Ingress((name) => this.revisions.get(name)?.runtime);
   }
 
@@ -249,20 +257,19 @@ export class LocalServing {
   logsOf(revision: string) {
     return this.revisions.get(revision)?.runtime.logs;
   }
+  /** Starts the tickers: the collector's scrape every second, the decider every 2 s, a rollout's steps. */
   start(): void {
-    this.timers.push(
-      setInterval(() => {
-        const now = Date.now();
-        for (const r of this.revisions.values()) if (!r.runtime.failure) r.autoscaler.collect(now);
-      }, 1000),
+    this.tickers.push(
+      startTicker(this.clock, SCRAPE_MS, (now) => {
+        for (const r of this.revisions.values()) if (!r.runtime.failure) void r.autoscaler.collect(now);
+      }),
       // A rollout's steps land on time (they are a second or more apart).
-      setInterval(() => {
+      startTicker(this.clock, ROLLOUT_CHECK_MS, () => {
         if (this.rollouts.size > 0) this.updateRoutes();
-      }, 100),
-      setInterval(() => {
-        const now = Date.now();
+      }),
+      startTicker(this.clock, TICK_MS, (now) => {
         for (const r of this.revisions.values()) if (!r.runtime.failure) void r.autoscaler.tick(now);
-      }, 2000),
+      }),
     );
   }
 
@@ -272,8 +279,8 @@ export class LocalServing {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
-    for (const canary of this.canaries.values()) clearInterval(canary.timer);
+    for (const ticker of this.tickers.splice(0)) ticker.stop();
+    for (const canary of this.canaries.values()) canary.ticker?.stop();
     await Promise.all([...this.revisions.values()].map((r) => r.runtime.stopAll()));
     await this.ingress.close();
   }
@@ -351,6 +358,7 @@ export class LocalServing {
         ...(this.options.echoReplicaLogs ? { echoLogs: true } : {}),
       },
       freePort,
+      this.clock,
     );
     const autoscaler = new RevisionAutoscaler(
       service.autoscaling,
@@ -361,9 +369,9 @@ export class LocalServing {
         scaleToZero: this.options.scaleToZero ?? true,
         progressDeadlineMs: service.progressDeadlineMs,
       },
-      Date.now(),
+      this.clock.now(),
     );
-    runtime.onDemand = () => void autoscaler.demand(Date.now());
+    runtime.onDemand = () => void autoscaler.demand(this.clock.now());
     const running: RunningRevision = {
       record,
       released: false,
@@ -381,6 +389,7 @@ export class LocalServing {
     const ready = await readyWithin(
       () => runtime.readyCount >= service.autoscaling.initialScale,
       service.progressDeadlineMs,
+      this.clock,
     );
     if (!ready) {
       // As Knative does: the revision fails, scales to zero, and routing stays as it was.
@@ -411,7 +420,7 @@ export class LocalServing {
     const percent = previous.reduce((sum, s) => sum + s.percent, 0);
     if (percent <= 1) return; // nothing to move from: the first revision takes it all
     const plan = planRollout(durationMs / 1000, percent);
-    this.rollouts.set(service, { candidate, previous, percent, plan, startedAt: Date.now() });
+    this.rollouts.set(service, { candidate, previous, percent, plan, startedAt: this.clock.now() });
     this.options.log(
       `${service}: rolling out ${candidate} over ${durationMs / 1000} s, ${plan.stepSize} % every ${(plan.stepMs / 1000).toFixed(1)} s`,
     );
@@ -438,7 +447,7 @@ export class LocalServing {
 
   /** Flagger's way: the new revision gets traffic step by step while its checks pass. */
   private startCanary(service: string, spec: DesiredCanary, primary: string, candidate: string): void {
-    clearInterval(this.canaries.get(service)?.timer);
+    this.canaries.get(service)?.ticker?.stop();
     const runtime = this.revisions.get(candidate)?.runtime;
     runtime?.takeRequestStats(); // judge only what it answers from now on
     const step = (state: CanaryState) => {
@@ -446,12 +455,12 @@ export class LocalServing {
       for (const event of result.events) this.options.log(`canary ${service}: ${event}`);
       return result.state;
     };
-    const entry = { state: step(startCanary(primary, candidate)), timer: undefined as NodeJS.Timeout | undefined };
-    entry.timer = setInterval(() => {
+    const entry = { state: step(startCanary(primary, candidate)), ticker: undefined as Ticker | undefined };
+    entry.ticker = startTicker(this.clock, spec.intervalMs, () => {
       entry.state = step(entry.state);
-      if (entry.state.phase !== "Progressing") clearInterval(entry.timer);
+      if (entry.state.phase !== "Progressing") entry.ticker?.stop();
       this.updateRoutes();
-    }, spec.intervalMs);
+    });
     this.canaries.set(service, entry);
   }
 
@@ -493,7 +502,7 @@ export class LocalServing {
         }
         continue;
       }
-      if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, Date.now());
+      if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, this.clock.now());
       this.resolvedTargets.set(service.name, resolved.targets);
       for (const [host, route] of routesByHost(
         service.name,
@@ -519,12 +528,33 @@ export class LocalServing {
 export const PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
 export const INITIAL_SCALE_NEVER_ACHIEVED = "Initial scale was never achieved";
 
-/** True once `check` holds, false if it still does not after `timeoutMs`. */
-async function readyWithin(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
-  }
-  return true;
+/** The collector scrapes the meters every second (Knative's scrape interval). */
+const SCRAPE_MS = 1000;
+/** How often a rollout under way looks whether its next step is due. */
+const ROLLOUT_CHECK_MS = 100;
+/** How often a starting revision's replicas are looked at (they are processes: real time). */
+const READINESS_POLL_MS = 25;
+
+/**
+ * True once `check` holds, false if it still does not when `timeoutMs` has
+ * passed on `clock`. The replicas are real processes, so they are looked at in
+ * real time; the deadline is a decision, so it is on the clock.
+ */
+function readyWithin(check: () => boolean, timeoutMs: number, clock: Clock): Promise<boolean> {
+  return new Promise((resolve) => {
+    let poll: NodeJS.Timeout | undefined;
+    const deadline: ClockTimer = clock.setTimeout(() => {
+      clearTimeout(poll);
+      resolve(check());
+    }, timeoutMs);
+    const look = () => {
+      if (!check()) {
+        poll = setTimeout(look, READINESS_POLL_MS);
+        return;
+      }
+      clock.clearTimeout(deadline);
+      resolve(true);
+    };
+    look();
+  });
 }

@@ -3,11 +3,12 @@
  * Knative's does (Ready=False, ProgressDeadlineExceeded), scales to zero and
  * takes no traffic; status and the CLI show why, with its last log lines.
  * Real bundles and processes: the links function, given a readiness path it
- * never answers 200 on, and a 3 s deadline.
+ * never answers 200 on, and a 3 s deadline on a ManualClock.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { formatStatus } from "../cli/format-status.ts";
+import { ManualClock } from "../clock.ts";
 import { InvalidManifestError } from "../desired/desired-state.ts";
 import {
   isCanary,
@@ -16,10 +17,12 @@ import {
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/index.ts";
+import { waitFor } from "../testing/wait-for.ts";
 import { INITIAL_SCALE_NEVER_ACHIEVED, PROGRESS_DEADLINE_EXCEEDED } from "./local-serving.ts";
 
 let under: ServingUnderTest;
 const rendered = localOverlayWithout(isCanary);
+const clock = new ManualClock(Date.now());
 
 /** The overlay with the links template changed: this progress deadline, and a readiness path. */
 function linksWith(deadline: string, readinessPath: string): string {
@@ -35,7 +38,7 @@ function linksWith(deadline: string, readinessPath: string): string {
 }
 
 beforeAll(async () => {
-  under = await startServingForTest({ start: true, logLevel: "info" });
+  under = await startServingForTest({ start: true, logLevel: "info", clock });
   await under.serving.apply(rendered);
 }, 120_000);
 
@@ -50,9 +53,19 @@ describe("the progress deadline", () => {
   });
 
   it("fails a revision not ready by its deadline: reason, last lines, zero replicas, traffic as it was", async () => {
-    const started = Date.now();
-    await under.serving.apply(linksWith("3s", "/health/never-ready"));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    let applied = false;
+    const apply = under.serving.apply(linksWith("3s", "/health/never-ready")).finally(() => {
+      applied = true;
+    });
+    // Its replica is up and has written its start-up lines, but never gets ready.
+    await waitFor(() => (under.serving.logsOf("links-00002")?.tail(1).length ?? 0) > 0, {
+      what: "links-00002's first log line",
+    });
+    clock.advance(2900);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(applied).toBe(false); // still within its deadline
+    clock.advance(100);
+    await apply;
 
     const failed = under.serving.status().find((r) => r.revision === "links-00002");
     expect(failed).toMatchObject({

@@ -10,6 +10,7 @@ import {
   startServingForTest,
   steadyLoad,
 } from "../testing/index.ts";
+import { waitFor } from "../testing/wait-for.ts";
 
 let under: ServingUnderTest;
 // Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.
@@ -28,11 +29,12 @@ afterAll(async () => {
 describe("a rollout under steady load", () => {
   it("moves traffic to the new revision without one failed request", async () => {
     const load = steadyLoad(under.port, "redirect.default.localhost", "/health/readiness", 4);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => load.answered >= 50, { what: "50 answers before the rollout" });
     await under.serving.apply(
       rendered.replace('autoscaling.knative.dev/max-scale: "20"', 'autoscaling.knative.dev/max-scale: "21"'),
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    const answered = load.answered;
+    await waitFor(() => load.answered >= answered + 100, { what: "100 answers after the rollout" });
     const statuses = await load.stop();
 
     const redirects = under.serving.status().filter((s) => s.service === "redirect");

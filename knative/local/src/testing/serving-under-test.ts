@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
+import type { Clock } from "../clock.ts";
 import { renderKustomizationSync } from "../desired/render.ts";
 import { LocalServing } from "../serving-control/local-serving.ts";
 
@@ -26,7 +27,7 @@ export interface ServingUnderTest {
 }
 
 export async function startServingForTest(
-  options: { log?: (line: string) => void; start?: boolean; logLevel?: string } = {},
+  options: { log?: (line: string) => void; start?: boolean; logLevel?: string; clock?: Clock } = {},
 ): Promise<ServingUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), "local-serving-"));
   const secrets = new Map([
@@ -41,6 +42,7 @@ export async function startServingForTest(
     secrets,
     log: options.log ?? (() => {}),
     envOverrides: { LOG_LEVEL: options.logLevel ?? "warn" },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const port = await serving.ingress.listen(0);
   if (options.start) serving.start();

@@ -7,6 +7,8 @@ import { Agent } from "node:http";
 import { requestWithHost } from "./http-with-host.ts";
 
 export interface SteadyLoad {
+  /** Requests answered so far (a failed connection included). */
+  readonly answered: number;
   /** Stops the loops; resolves with every status in the order answered. */
   stop(): Promise<number[]>;
 }
@@ -30,6 +32,9 @@ export function steadyLoad(port: number, host: string, path: string, workers = 3
     }
   });
   return {
+    get answered() {
+      return statuses.length;
+    },
     async stop() {
       running = false;
       await Promise.all(loops);
