@@ -1,0 +1,65 @@
+/** `npm run cluster -- <command>`: what the user asked for, parsed without side effects. */
+import { parseArgs } from "node:util";
+
+export type ClusterCommand =
+  | { kind: "up"; tags: string[]; verbose: boolean }
+  | { kind: "down"; purge: boolean }
+  | { kind: "status" }
+  | { kind: "kubeconfig" }
+  | { kind: "help" };
+
+export const USAGE = `usage: npm run cluster -- <command>
+
+  up [--only <role>[,<role>]] [-v]   build (cached) and start the cluster, then deploy the platform
+                                     roles: container_runtime, image_registry, kubernetes, cluster_dns,
+                                     knative_serving, ingress, platform
+  down [--purge]                     stop everything; --purge also deletes the cluster's state
+  status                             the node, the services and every Knative Service
+  kubeconfig                         the admin kubeconfig's path (export KUBECONFIG=$(...))`;
+
+export const ROLES = [
+  "container_runtime",
+  "image_registry",
+  "kubernetes",
+  "cluster_dns",
+  "knative_serving",
+  "ingress",
+  "platform",
+] as const;
+
+export function parseCommand(args: string[]): ClusterCommand | { error: string } {
+  const [name, ...rest] = args;
+  try {
+    switch (name) {
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        return { kind: "help" };
+      case "up": {
+        const { values } = parseArgs({
+          args: rest,
+          options: { only: { type: "string" }, verbose: { type: "boolean", short: "v", default: false } },
+        });
+        const tags = values.only ? values.only.split(",").map((t) => t.trim()) : [];
+        const unknown = tags.filter((t) => !(ROLES as readonly string[]).includes(t));
+        if (unknown.length > 0) {
+          return { error: `--only: no role named ${unknown.join(", ")}; the roles are ${ROLES.join(", ")}` };
+        }
+        return { kind: "up", tags, verbose: values.verbose ?? false };
+      }
+      case "down": {
+        const { values } = parseArgs({ args: rest, options: { purge: { type: "boolean", default: false } } });
+        return { kind: "down", purge: values.purge ?? false };
+      }
+      case "status":
+      case "kubeconfig":
+        parseArgs({ args: rest, options: {} });
+        return { kind: name };
+      default:
+        return { error: `unknown command "${name}"\n\n${USAGE}` };
+    }
+  } catch (err) {
+    return { error: `${name}: ${(err as Error).message}\n\n${USAGE}` };
+  }
+}
