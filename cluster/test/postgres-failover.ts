@@ -18,6 +18,7 @@ import { createApiKey, createTenant, schema } from "@platform/db";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { lostWrites, type WriteAttempt, writeOutageSeconds } from "../../db/ha/write-outage.ts";
+import { leaderOf, MEMBERS_JSONPATH, type Member, parseMembers } from "./patroni-members.ts";
 
 const NAMESPACE = process.env.CLUSTER_NAMESPACE ?? "dev";
 const INGRESS = new URL(process.env.CLUSTER_INGRESS_URL ?? "http://127.0.0.1:31080");
@@ -46,30 +47,10 @@ async function until<T>(check: () => Promise<T | undefined | false>, ms: number,
   throw new Error(`gave up after ${ms / 1000} s waiting for ${what}`);
 }
 
-interface Member {
-  name: string;
-  role: string;
-  ready: boolean;
-}
-
 async function members(): Promise<Member[]> {
-  const lines = await kubectl(
-    "get",
-    "pods",
-    "-l",
-    MEMBERS,
-    "-o",
-    'jsonpath={range .items[*]}{.metadata.name} {.metadata.labels.role} {.status.conditions[?(@.type=="Ready")].status} {.metadata.deletionTimestamp}{"\\n"}{end}',
-  );
-  return lines
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.split(" "))
-    .filter(([, , , deleting]) => !deleting)
-    .map(([name = "", role = "", ready = ""]) => ({ name, role, ready: ready === "True" }));
+  return parseMembers(await kubectl("get", "pods", "-l", MEMBERS, "-o", MEMBERS_JSONPATH));
 }
 
-const leaderOf = (all: Member[]) => all.find((m) => m.role === "master" && m.ready)?.name;
 const syncStandby = () =>
   kubectl("get", "configmap", "postgres-sync", "-o", "jsonpath={.metadata.annotations.sync_standby}");
 
