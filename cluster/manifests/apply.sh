@@ -13,7 +13,8 @@
 #        kubectl rollout status statefulset/{postgres,redis,redis-sentinel}
 #   2. the PostgreSQL leader: a pod labelled role=master (Patroni labels it)
 #      that is Ready, and a synchronous standby named in Patroni's
-#      postgres-sync ConfigMap (annotation sync_standby);
+#      postgres-sync ConfigMap (annotation sync_standby); the Redis Sentinels'
+#      quorum (SENTINEL CKQUORUM platform answers OK);
 #   3. the migrations Job (label app.kubernetes.io/part-of=platform-migrations):
 #        condition Complete (stops at condition Failed); a Job whose
 #        template changed (a new image) is replaced, since its template is immutable;
@@ -105,6 +106,11 @@ leader="$(until_true "a PostgreSQL leader" k get pods -l cluster-name=postgres,r
 k wait "$leader" --for=condition=Ready --timeout="${limit}s"
 standby="$(until_true "a synchronous standby" k get configmap postgres-sync -o jsonpath='{.metadata.annotations.sync_standby}')"
 say "leader ${leader#pod/}, synchronous standby $standby"
+sentinels_agree() {
+  k exec redis-sentinel-0 -c sentinel -- sh -c \
+    'redis-cli -p 26379 --no-auth-warning -a "$REDIS_PASSWORD" sentinel ckquorum platform' | grep '^OK'
+}
+say "Redis: $(until_true "the Sentinels' quorum" sentinels_agree)"
 
 say "3/4 the migrations Job"
 if ! out="$(kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations 2>&1)"; then
