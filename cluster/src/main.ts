@@ -37,7 +37,9 @@ async function main(args: string[]): Promise<number> {
           ? await runPlaybook(ansiblePlaybook, { playbook: "site.yml", tags: command.tags, verbose: command.verbose })
           : await runPlaybook(ansiblePlaybook, { playbook: "down.yml", extraVars: { purge: command.purge } });
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      out(`\ncluster ${command.kind}: ${code === 0 ? "done" : `failed (ansible-playbook exit ${code})`} in ${seconds} s\n`);
+      out(
+        `\ncluster ${command.kind}: ${code === 0 ? "done" : `failed (ansible-playbook exit ${code})`} in ${seconds} s\n`,
+      );
       if (code === 0 && command.kind === "up") out(`export KUBECONFIG=${ADMIN_KUBECONFIG}\n`);
       return code;
     }

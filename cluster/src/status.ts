@@ -30,7 +30,14 @@ export function printStatus(out: (text: string) => void): number {
     return 1;
   }
   out(`Node:\n${indent(nodes.text)}\n\n`);
-  const pods = kubectl("get", "pods", "-A", "--no-headers", "-o", "custom-columns=NS:.metadata.namespace,PHASE:.status.phase");
+  const pods = kubectl(
+    "get",
+    "pods",
+    "-A",
+    "--no-headers",
+    "-o",
+    "custom-columns=NS:.metadata.namespace,PHASE:.status.phase",
+  );
   const byNamespace = new Map<string, Map<string, number>>();
   for (const line of pods.text.split("\n").filter(Boolean)) {
     const [ns = "", phase = ""] = line.trim().split(/\s+/);

@@ -1,0 +1,126 @@
+/**
+ * F6: a Service with min-scale 5 updated to a new revision while a heartbeat
+ * asks every replica (its queue-proxy, by pod IP) every 200 ms: at least 4
+ * answer in every round. Writes the rounds as a chart.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { request } from "undici";
+import type { Check } from "../check.ts";
+import { echoService } from "../fixtures.ts";
+import { kubectl, kubectlJson, waitServiceReady } from "../kube.ts";
+import { renderStepChart, type StepSeries } from "../step-chart.ts";
+
+const MIN_SCALE = 5;
+const FLOOR = 4;
+const BEAT_MS = 200;
+const QUEUE_PROXY_PORT = 8012;
+
+interface Pod {
+  metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
+  status: { podIP?: string; phase: string };
+}
+
+export const minScaleHeartbeat: Check = {
+  name: `F6: min-scale ${MIN_SCALE} through a new revision, at least ${FLOOR} answering every ${BEAT_MS} ms`,
+  async run({ testNamespace: namespace, resultsDir, log }) {
+    const name = "steady";
+    const annotations = {
+      "autoscaling.knative.dev/min-scale": String(MIN_SCALE),
+      "autoscaling.knative.dev/max-scale": String(MIN_SCALE + 2),
+    };
+    const apply = (release: string) =>
+      kubectl(["apply", "-f", "-"], JSON.stringify(echoService({ namespace, name, release, annotations })));
+    await apply("one");
+    await waitServiceReady(namespace, name);
+
+    let pods: Pod[] = [];
+    const refresh = async () => {
+      const list = await kubectlJson<{ items: Pod[] }>([
+        "-n",
+        namespace,
+        "get",
+        "pods",
+        "-l",
+        `serving.knative.dev/service=${name}`,
+      ]);
+      pods = list.items.filter((p) => p.status.podIP && p.status.phase === "Running");
+    };
+    await refresh();
+    const startedAt = Date.now();
+    const rounds: { t: number; byRevision: Record<string, number> }[] = [];
+    let done = false;
+    const refresher = (async () => {
+      while (!done) {
+        await refresh().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    const heartbeat = (async () => {
+      while (!done) {
+        const beatAt = Date.now();
+        const answers = await Promise.all(
+          pods.map(async (pod) => {
+            try {
+              const res = await request(`http://${pod.status.podIP}:${QUEUE_PROXY_PORT}/`, {
+                headersTimeout: BEAT_MS * 2,
+                bodyTimeout: BEAT_MS * 2,
+              });
+              await res.body.dump();
+              return res.statusCode === 200 ? (pod.metadata.labels["serving.knative.dev/revision"] ?? "?") : undefined;
+            } catch {
+              return undefined;
+            }
+          }),
+        );
+        const byRevision: Record<string, number> = {};
+        for (const revision of answers) if (revision) byRevision[revision] = (byRevision[revision] ?? 0) + 1;
+        rounds.push({ t: (beatAt - startedAt) / 1000, byRevision });
+        await new Promise((r) => setTimeout(r, Math.max(0, BEAT_MS - (Date.now() - beatAt))));
+      }
+    })();
+
+    await new Promise((r) => setTimeout(r, 5000));
+    log(`releasing ${name}-two`);
+    await apply("two");
+    await waitServiceReady(namespace, name);
+    // Until the old revision's pods are gone (bounded), then 5 s more.
+    for (
+      let i = 0;
+      i < 120 && pods.some((p) => p.metadata.labels["serving.knative.dev/revision"] === `${name}-one`);
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await new Promise((r) => setTimeout(r, 5000));
+    done = true;
+    await Promise.all([refresher, heartbeat]);
+
+    const total = (r: (typeof rounds)[number]) => Object.values(r.byRevision).reduce((a, b) => a + b, 0);
+    const lowest = Math.min(...rounds.map(total));
+    const revisions = [...new Set(rounds.flatMap((r) => Object.keys(r.byRevision)))].sort();
+    const series: StepSeries[] = [
+      { label: "answering, all", points: rounds.map((r) => ({ t: r.t, value: total(r) })) },
+      ...revisions.map((rev) => ({
+        label: rev,
+        points: rounds.map((r) => ({ t: r.t, value: r.byRevision[rev] ?? 0 })),
+      })),
+    ];
+    const chart = join(resultsDir, "f6-min-scale-heartbeat.svg");
+    await writeFile(
+      chart,
+      renderStepChart(
+        `Replicas answering a ${BEAT_MS} ms heartbeat through a rollout (min-scale ${MIN_SCALE})`,
+        series,
+        { value: FLOOR, label: `floor ${FLOOR}` },
+      ),
+    );
+    return {
+      ok: rounds.length > 0 && lowest >= FLOOR,
+      figures: [
+        `${rounds.length} heartbeat rounds over ${(rounds.at(-1)?.t ?? 0).toFixed(0)} s; fewest answering in a round: ${lowest}`,
+        `chart: ${chart}`,
+      ],
+    };
+  },
+};

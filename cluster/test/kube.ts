@@ -1,0 +1,62 @@
+/** kubectl against the cluster's admin kubeconfig, for the cluster tests. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+export const KUBECONFIG = process.env.KUBECONFIG ?? "/etc/platform-cluster/admin.kubeconfig";
+
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const child = run("kubectl", ["--kubeconfig", KUBECONFIG, ...args], {
+    timeout: 120_000,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  const { stdout } = await child;
+  return stdout.trim();
+}
+
+export async function kubectlJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, "-o", "json"])) as T;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface KnativeService {
+  metadata: { name: string; namespace: string; generation: number };
+  status?: {
+    url?: string;
+    observedGeneration?: number;
+    latestReadyRevisionName?: string;
+    latestCreatedRevisionName?: string;
+    conditions?: Condition[];
+    traffic?: { revisionName: string; percent?: number; tag?: string; url?: string }[];
+  };
+}
+
+export const isReady = (conditions: Condition[] | undefined) =>
+  conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+/** The Service once its current generation is Ready (throws after `seconds`). */
+export async function waitServiceReady(namespace: string, name: string, seconds = 180): Promise<KnativeService> {
+  const deadline = Date.now() + seconds * 1000;
+  let last: KnativeService | undefined;
+  while (Date.now() < deadline) {
+    last = await kubectlJson<KnativeService>(["-n", namespace, "get", "ksvc", name]).catch(() => undefined);
+    if (last && last.status?.observedGeneration === last.metadata.generation && isReady(last.status?.conditions)) {
+      return last;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const why = last?.status?.conditions?.find((c) => c.type === "Ready");
+  throw new Error(
+    `ksvc ${namespace}/${name} not Ready after ${seconds} s: ${why?.reason ?? "?"} ${why?.message ?? ""}`,
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run test:cluster`: brings the real cluster up (from the build cache),
+ * shows the platform on the real engines, and brings it down.
+ *   --keep          leave the cluster running afterwards
+ *   --no-up         use the cluster that is running
+ *   --only <a,b>    run only these checks (names in CHECKS)
+ * Prints each check's figures; exits 1 if any check fails.
+ */
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Check, CheckContext } from "./check.ts";
+import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
+import { platformAnswers } from "./checks/platform-answers.ts";
+import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
+import { scaleFromZero } from "./checks/scale-from-zero.ts";
+import { trafficSplit } from "./checks/traffic-split.ts";
+import { kubectl } from "./kube.ts";
+
+const REPO = join(import.meta.dirname, "..", "..");
+
+/** A script of its own run as a check (it prints its figures; its exit code is the verdict). */
+function scriptCheck(name: string, script: string): Check {
+  return {
+    name,
+    async run() {
+      const code = await runCommand("npx", ["tsx", script]);
+      return { ok: code === 0, figures: [`${script} exited ${code}`] };
+    },
+  };
+}
+
+const CHECKS: Record<string, Check> = {
+  platform: platformAnswers,
+  split: trafficSplit,
+  "scale-from-zero": scaleFromZero,
+  rollout: rolloutUnderLoad,
+  f6: minScaleHeartbeat,
+  "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
+};
+
+function runCommand(command: string, args: string[]): Promise<number> {
+  const child = spawn(command, args, { cwd: REPO, stdio: "inherit" });
+  return new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(127));
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      keep: { type: "boolean", default: false },
+      "no-up": { type: "boolean", default: false },
+      only: { type: "string" },
+    },
+  });
+  const names = values.only ? values.only.split(",") : Object.keys(CHECKS);
+  const unknown = names.filter((n) => !(n in CHECKS));
+  if (unknown.length) {
+    console.error(`--only: no check named ${unknown.join(", ")}; the checks are ${Object.keys(CHECKS).join(", ")}`);
+    return 2;
+  }
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  if (!values["no-up"]) {
+    console.log("== cluster up (cached builds after the first)");
+    const code = await runCommand("npm", ["run", "-s", "cluster", "--", "up"]);
+    if (code !== 0) return 1;
+  }
+  const ctx: CheckContext = {
+    namespace: process.env.CLUSTER_NAMESPACE ?? "dev",
+    testNamespace: "cluster-test",
+    resultsDir: join(REPO, "cluster", "test", "results"),
+    log: (line) => console.log(`   ${line}`),
+  };
+  await mkdir(ctx.resultsDir, { recursive: true });
+  await kubectl(["create", "namespace", ctx.testNamespace, "--dry-run=client", "-o", "yaml"]).then((yaml) =>
+    kubectl(["apply", "-f", "-"], yaml),
+  );
+  const verdicts: { name: string; ok: boolean }[] = [];
+  for (const name of names) {
+    const check = CHECKS[name] as Check;
+    console.log(`== ${check.name} [${elapsed()}]`);
+    const result = await check.run(ctx).catch((error: Error) => ({ ok: false, figures: [`error: ${error.message}`] }));
+    for (const figure of result.figures) console.log(`   ${figure}`);
+    console.log(`   ${result.ok ? "PASS" : "FAIL"}`);
+    verdicts.push({ name, ok: result.ok });
+  }
+  await kubectl(["delete", "namespace", ctx.testNamespace, "--wait=false"]).catch(() => undefined);
+  if (!values.keep) {
+    console.log("== cluster down");
+    await runCommand("npm", ["run", "-s", "cluster", "--", "down"]);
+  }
+  const failed = verdicts.filter((v) => !v.ok).map((v) => v.name);
+  console.log(
+    `\ntest:cluster: ${verdicts.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""} in ${elapsed()}`,
+  );
+  return failed.length ? 1 : 0;
+}
+
+process.exitCode = await main();
