@@ -11,7 +11,7 @@ export type ClusterCommand =
 export const USAGE = `usage: npm run cluster -- <command>
 
   up [--only <role>[,<role>]] [-v]   build (cached) and start the cluster, then deploy the platform
-                                     roles: container_runtime, image_registry, kubernetes, cluster_dns,
+                                     roles: container_runtime, image_registry, images, kubernetes, cluster_dns,
                                      knative_serving, ingress, platform
   down [--purge]                     stop everything; --purge also deletes the cluster's state
   status                             the node, the services and every Knative Service
@@ -20,6 +20,7 @@ export const USAGE = `usage: npm run cluster -- <command>
 export const ROLES = [
   "container_runtime",
   "image_registry",
+  "images",
   "kubernetes",
   "cluster_dns",
   "knative_serving",
