@@ -9,9 +9,9 @@
  */
 import { join } from "node:path";
 import { createApiKey, createTenant, runMigrations, schema } from "@platform/db";
-import { bundleFunction } from "@platform/local/bundle";
-import { freePort } from "@platform/local/free-port";
-import { Replica } from "@platform/local/replica";
+import { bundleFunction } from "@platform/processes/bundle";
+import { freePort } from "@platform/processes/free-port";
+import { Replica } from "@platform/processes/replica";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { crash, down, type LabState, leaderOf, restart, switchover, until, up, waitHealthy } from "./lab.ts";

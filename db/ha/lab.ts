@@ -10,7 +10,7 @@ import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import postgres from "postgres";
 import {
   DATABASE,

@@ -8,7 +8,7 @@
  */
 import { chown, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import postgres from "postgres";
 import { down, leaderOf, pgbackrest, postgresUser, runAsPostgres, until, up } from "./lab.ts";
 import { type LabLayout, type MemberLayout, memberUrl } from "./lab-config.ts";

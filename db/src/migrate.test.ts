@@ -1,10 +1,10 @@
-import { freshDatabase, testDatabaseIsCitus } from "@platform/kit/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { journalTags, runMigrations } from "./migrate.ts";
 import * as schema from "./schema.ts";
 import { createApiKey, generateApiKey, hashApiKey, isApiKey, seedDemoTenant } from "./seed.ts";
+import { freshDatabase, testDatabaseIsCitus } from "./testing/index.ts";
 
 let url: string;
 let sql: postgres.Sql;

@@ -7,8 +7,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type ControlEndpoint, controlRequest, localControlEndpoint } from "@platform/local/control-client";
-import { type LocalState, readLocalState, repoRoot, statePath } from "@platform/local/local-state";
 import { SCALE_TO_ZERO_GRACE_MS } from "@platform/local/scale";
+import { type LocalState, readLocalState, repoRoot, statePath } from "@platform/processes/local-state";
 import type { Platform, PlatformState, ReleaseKind } from "./platform.ts";
 
 export async function localPlatform(options: {

@@ -8,8 +8,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "@platform/local/free-port";
-import { repoRoot } from "@platform/local/local-state";
+import { freePort } from "@platform/processes/free-port";
+import { repoRoot } from "@platform/processes/local-state";
 import { clusterPlatform, missingReleaseCommands } from "./cluster-platform.ts";
 import { readK6Summary } from "./k6.ts";
 import { localPlatform } from "./local-platform.ts";

@@ -10,7 +10,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "@platform/kit/testing";
-import { freePort } from "@platform/local/free-port";
 import {
   type ControlUnderTest,
   isCanary,
@@ -20,6 +19,7 @@ import {
   serveControlForTest,
   startServingForTest,
 } from "@platform/local/testing";
+import { freePort } from "@platform/processes/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prometheusSampler } from "./prometheus.ts";
 

@@ -1,4 +1,4 @@
-import { readLocalState } from "@platform/local/local-state";
+import { readLocalState } from "@platform/processes/local-state";
 
 /** DATABASE_URL, or the local database of a running `npm start`; exits with a readable message otherwise. */
 export function databaseUrlOrExit(): string {

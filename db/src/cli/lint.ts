@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import { startEmbeddedPostgres } from "../embedded-postgres.ts";
 import { MigrationFailed } from "../lint/catalog.ts";
 import { lintMigrations } from "../lint/lint.ts";

@@ -4,9 +4,9 @@
  * the migrations build on a real PostgreSQL.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { freshDatabase } from "@platform/kit/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder } from "../migrate.ts";
+import { freshDatabase } from "../testing/index.ts";
 import { lintMigrations } from "./lint.ts";
 import { readMigrations, splitStatements } from "./migrations.ts";
 import { RULES } from "./rules.ts";

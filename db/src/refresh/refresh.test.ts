@@ -5,10 +5,10 @@
  * references still hold; the copy takes new rows; a second run gives the same.
  */
 import { createApiKey, createTenant, schema } from "@platform/db";
-import { freshDatabase, testDatabaseIsCitus } from "@platform/kit/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, testDatabaseIsCitus } from "../testing/index.ts";
 import { ANONYMISATION } from "./anonymisation.ts";
 import { planRefresh } from "./plan.ts";
 import { refreshTestDatabase } from "./refresh.ts";

@@ -1,5 +1,5 @@
 import { freshRedisUrl, waitForRedis } from "@platform/kit/testing";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cache } from "./cache.ts";
 import { createLogger } from "./logger.ts";

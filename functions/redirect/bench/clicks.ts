@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import postgres from "postgres";
 import { writeBatch } from "../src/click-batch.ts";
 import { ClickBuffer, DEFAULT_CLICK_BUFFER } from "../src/click-buffer.ts";

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { createTenant } from "@platform/db";
 import { eventually, freshDatabase } from "@platform/kit/testing";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";

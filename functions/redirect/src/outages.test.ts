@@ -10,8 +10,8 @@ import { createApiKey, createTenant, runMigrations } from "@platform/db";
 import { type RunningPostgres, startEmbeddedPostgres } from "@platform/db/embedded";
 import type { BaseConfig, FunctionContext } from "@platform/kit";
 import { createTestContext, waitForRedis } from "@platform/kit/testing";
-import { freePort } from "@platform/local/free-port";
-import { type RunningRedis, startRedisServer } from "@platform/local/redis-server";
+import { freePort } from "@platform/processes/free-port";
+import { type RunningRedis, startRedisServer } from "@platform/processes/redis-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedirectApp } from "./app.ts";
 

@@ -13,7 +13,7 @@ import { createLinksApp } from "@functions/links/app";
 import { createApiKey, createTenant } from "@platform/db";
 import { type BaseConfig, FeatureFlags, type FunctionContext } from "@platform/kit";
 import { createTestContext, eventually, freshDatabase, waitForRedis } from "@platform/kit/testing";
-import { type RunningRedis, startRedisSentinel, startRedisServer } from "@platform/local/redis-server";
+import { type RunningRedis, startRedisSentinel, startRedisServer } from "@platform/processes/redis-server";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedirectApp, redirectFlagDefaults } from "./app.ts";

@@ -6,7 +6,7 @@
  */
 import { request } from "node:http";
 import { join } from "node:path";
-import { repoRoot } from "@platform/local/local-state";
+import { repoRoot } from "@platform/processes/local-state";
 import { chromium, type Page } from "playwright-core";
 import { loopbackLookup } from "../src/loopback-names.ts";
 import { webTarget } from "./target.ts";

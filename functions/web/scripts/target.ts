@@ -3,7 +3,7 @@
  * ingress (npm start) by the web function's host name; the key is API_KEY or
  * the demo tenant's from .data/local-state.json.
  */
-import { readLocalState } from "@platform/local/local-state";
+import { readLocalState } from "@platform/processes/local-state";
 
 export interface WebTarget {
   webUrl: string;

@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
-import { freePort } from "../src/free-port.ts";
+import { bundleFunction } from "@platform/processes/bundle";
+import { freePort } from "@platform/processes/free-port";
 import { RevisionRuntime } from "../src/replicas/revision-runtime.ts";
-import { bundleFunction } from "../src/revisions/bundle.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SERVICE = process.env.BENCH_SERVICE ?? "redirect";

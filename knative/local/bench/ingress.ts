@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
-import { freePort } from "../src/free-port.ts";
+import { bundleFunction } from "@platform/processes/bundle";
+import { freePort } from "@platform/processes/free-port";
 import { Ingress } from "../src/ingress/ingress.ts";
 import { RevisionRuntime } from "../src/replicas/revision-runtime.ts";
-import { bundleFunction } from "../src/revisions/bundle.ts";
 import { startEnvoy } from "./envoy.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

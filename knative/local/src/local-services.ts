@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { runMigrations, schema, seedDemoTenant } from "@platform/db";
 import { type RunningPostgres, startEmbeddedPostgres } from "@platform/db/embedded";
+import { dataDir } from "@platform/processes/local-state";
+import { type RunningRedis, redisServerPath, startRedisServer } from "@platform/processes/redis-server";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { dataDir } from "./local-state.ts";
-import { type RunningRedis, redisServerPath, startRedisServer } from "./redis-server.ts";
 
 const DATABASE = "platform";
 

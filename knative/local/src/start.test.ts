@@ -7,8 +7,8 @@ import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@platform/processes/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "./free-port.ts";
 import { requestWithHost } from "./testing/http-with-host.ts";
 
 let child: ChildProcess;

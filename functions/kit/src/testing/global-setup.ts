@@ -1,20 +1,15 @@
 /**
  * Vitest global set-up: one PostgreSQL server (TEST_DATABASE_URL's, or an
  * embedded one) and one real redis-server per test run, on loopback. Test
- * files get their own database and their own Redis logical database from
- * ./index.ts.
+ * files get their own database (@platform/db/testing) and their own Redis
+ * logical database (./index.ts).
  */
-import { startRedisServer } from "@platform/local/redis-server";
+import { startTestDatabaseServer } from "@platform/db/testing";
+import { startRedisServer } from "@platform/processes/redis-server";
 import type { TestProject } from "vitest/node";
-import { startTestDatabaseServer } from "./test-database-server.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    postgresAdminUrl: string;
-    /** Every database the run creates starts with it (./test-databases.ts). */
-    testDatabasePrefix: string;
-    /** The test databases are Citus databases. */
-    testDatabaseCitus: boolean;
     redisUrl: string;
   }
 }

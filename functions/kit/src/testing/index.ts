@@ -4,32 +4,12 @@
  * logical database of its own, so test files run in parallel without sharing
  * rows or keys.
  */
-import { randomBytes } from "node:crypto";
-import { runMigrations } from "@platform/db";
 import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { type BaseConfig, baseConfigSchema, loadConfig } from "../config.ts";
 import { type ContextOptions, createFunctionContext, type FunctionContext } from "../runtime.ts";
-import { createTestDatabase, databaseUrlFor } from "./test-databases.ts";
 
-/**
- * A new database on the test run's PostgreSQL, with every migration applied
- * unless `migrated: false`. On a Citus server it is a Citus database, so the
- * migrations distribute its tables. The run drops it at its end.
- */
-export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<string> {
-  const adminUrl = inject("postgresAdminUrl");
-  const name = `${inject("testDatabasePrefix")}${randomBytes(4).toString("hex")}`;
-  await createTestDatabase(adminUrl, name, { citus: testDatabaseIsCitus() });
-  const url = databaseUrlFor(adminUrl, name);
-  if (options.migrated ?? true) await runMigrations(url);
-  return url;
-}
-
-/** The test databases are Citus databases (TEST_DATABASE_URL names a server with Citus). */
-export function testDatabaseIsCitus(): boolean {
-  return inject("testDatabaseCitus");
-}
+export { freshDatabase, testDatabaseIsCitus } from "@platform/db/testing";
 
 export async function freshRedisUrl(): Promise<string> {
   const base = inject("redisUrl");

@@ -9,9 +9,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@platform/processes/free-port";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../free-port.ts";
 import { RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { type AutoscalingSettings, readAutoscaling } from "./annotations.ts";
 import { defaultAutoscalerConfig } from "./config-autoscaler.ts";

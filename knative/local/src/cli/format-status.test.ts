@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RevisionStatus } from "../serving-control/local-serving.ts";
+import type { RevisionStatus } from "../controllers/local-serving.ts";
 import { formatStatus } from "./format-status.ts";
 
 /** Only what the table reads; the autoscaler's other figures do not show here. */

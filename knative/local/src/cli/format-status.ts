@@ -1,5 +1,5 @@
 /** The status API's document as a person reads it in a terminal (pure). */
-import type { RevisionStatus, ServiceStatus } from "../serving-control/local-serving.ts";
+import type { RevisionStatus, ServiceStatus } from "../controllers/local-serving.ts";
 
 export interface StatusDocument {
   services: ServiceStatus[];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalServing } from "../serving-control/local-serving.ts";
+import { LocalServing } from "../controllers/local-serving.ts";
 import { type ControlUnderTest, serveControlForTest } from "../testing/control-under-test.ts";
 import { runCli } from "./main.ts";
 

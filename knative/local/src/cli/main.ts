@@ -4,7 +4,7 @@
  * serves (URL in .data/local-state.json, token in .data/control-token; or
  * PLATFORM_URL and PLATFORM_TOKEN).
  */
-import { type ControlEndpoint, controlRequest, localControlEndpoint } from "../control/control-client.ts";
+import { type ControlEndpoint, controlRequest, localControlEndpoint } from "../control-api/control-client.ts";
 import { parseCommand, USAGE } from "./commands.ts";
 import { formatStatus, type StatusDocument } from "./format-status.ts";
 

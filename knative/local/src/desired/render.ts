@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { repoRoot } from "../local-state.ts";
+import { repoRoot } from "@platform/processes/local-state";
 
 /**
  * `kubectl kustomize <dir>` (kustomize is built into kubectl), as

@@ -6,8 +6,8 @@
  */
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@platform/processes/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../free-port.ts";
 import { type RevisionConfig, RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { Ingress } from "./ingress.ts";
 

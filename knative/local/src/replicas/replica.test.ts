@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { freePort } from "@platform/processes/free-port";
+import { Replica } from "@platform/processes/replica";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../free-port.ts";
-import { Replica } from "./replica.ts";
 
 const entry = fileURLToPath(new URL("../../test-fixtures/echo-function.mjs", import.meta.url));
 const start = async (overrides: Partial<ConstructorParameters<typeof Replica>[0]> = {}) =>

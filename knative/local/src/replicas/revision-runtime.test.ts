@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@platform/processes/free-port";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, ManualClock } from "../clock.ts";
-import { freePort } from "../free-port.ts";
 import { type RevisionConfig, RevisionRuntime } from "./revision-runtime.ts";
 
 const entry = fileURLToPath(new URL("../../test-fixtures/echo-function.mjs", import.meta.url));

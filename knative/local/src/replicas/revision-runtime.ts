@@ -8,13 +8,13 @@
  * latency and timeoutSeconds are real time, as they bound real I/O.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Replica } from "@platform/processes/replica";
 import { type Clock, type ClockTimer, systemClock } from "../clock.ts";
-import { Breaker, QUEUE_FULL_MESSAGE } from "../serving/breaker.ts";
-import { ConcurrencyMeter, scrapeRevision } from "../serving/concurrency-meter.ts";
-import { ReplicaPicker } from "../serving/replica-picker.ts";
+import { Breaker, QUEUE_FULL_MESSAGE } from "../request-path/breaker.ts";
+import { ConcurrencyMeter, scrapeRevision } from "../request-path/concurrency-meter.ts";
+import { ReplicaPicker } from "../request-path/replica-picker.ts";
 import { afterCrash } from "./crash-backoff.ts";
 import { LogRing } from "./log-ring.ts";
-import { Replica } from "./replica.ts";
 import { answer, proxy, REQUEST_TIMEOUT_MESSAGE } from "./replica-proxy.ts";
 
 export const ACTIVATOR_QUEUE_LIMIT = 10_000;

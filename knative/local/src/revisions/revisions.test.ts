@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase } from "@platform/kit/testing";
+import { bundleFunction } from "@platform/processes/bundle";
+import { freePort } from "@platform/processes/free-port";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../free-port.ts";
-import { bundleFunction } from "./bundle.ts";
 import { nextRevision, type RevisionRecord, revisionName } from "./revision-names.ts";
 
 describe("revision names", () => {

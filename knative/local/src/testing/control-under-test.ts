@@ -4,11 +4,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
-import { ConsoleSessions } from "../control/console-sessions.ts";
-import { type ControlOptions, createControlApp } from "../control/control-app.ts";
-import type { ControlEndpoint } from "../control/control-client.ts";
-import { freePort } from "../free-port.ts";
-import type { LocalServing } from "../serving-control/local-serving.ts";
+import { freePort } from "@platform/processes/free-port";
+import { ConsoleSessions } from "../control-api/console-sessions.ts";
+import { type ControlOptions, createControlApp } from "../control-api/control-app.ts";
+import type { ControlEndpoint } from "../control-api/control-client.ts";
+import type { LocalServing } from "../controllers/local-serving.ts";
 
 export interface ControlUnderTest {
   endpoint: ControlEndpoint;

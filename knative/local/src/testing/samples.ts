@@ -1,5 +1,5 @@
 /** A revision's sample for tests of what is computed from samples: `over` sets what a test cares about. */
-import type { RevisionSample } from "../control/history.ts";
+import type { RevisionSample } from "../control-api/history.ts";
 import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
 
 export function revisionSample(over: Partial<RevisionSample> = {}): RevisionSample {

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase, freshRedisUrl } from "@platform/kit/testing";
 import type { Clock } from "../clock.ts";
+import { LocalServing } from "../controllers/local-serving.ts";
 import { renderKustomizationSync } from "../desired/render.ts";
-import { LocalServing } from "../serving-control/local-serving.ts";
 
 /** The local overlay as kustomize renders it, without the documents `drop` picks (e.g. the Canaries). */
 export function localOverlayWithout(drop: (doc: string) => boolean): string {

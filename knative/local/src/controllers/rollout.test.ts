@@ -2,6 +2,8 @@
  * Zero downtime (F5): a new revision of redirect rolled out while requests
  * keep coming; not one may fail. Real bundles, processes and ingress.
  */
+
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   isCanary,
@@ -10,7 +12,6 @@ import {
   startServingForTest,
   steadyLoad,
 } from "../testing/index.ts";
-import { waitFor } from "../testing/wait-for.ts";
 
 let under: ServingUnderTest;
 // Without the Canaries: Knative's own rollout, all traffic to the new revision once it is Ready.

@@ -1,15 +1,16 @@
 /**
  * The local Knative Serving: takes the rendered local overlay as desired
- * state and runs it. Each changed template becomes a revision with its own
- * bundle; each revision has replicas (processes), an autoscaler and a
- * request path; the ingress routes hosts to revisions by the traffic rules.
+ * state and runs it, cut as Knative's controllers are. The revision
+ * reconciler makes each changed template a revision (bundle, replicas,
+ * autoscaler); the releases (a Flagger canary, a gradual rollout) move
+ * traffic step by step; the route reconciler decides what each host serves
+ * and the ingress serves it. One clock times them all.
  */
-import { join } from "node:path";
 import type { AutoscalingSettings } from "../autoscaler/annotations.ts";
-import { RevisionAutoscaler, type ScaleStatus, TICK_MS } from "../autoscaler/revision-autoscaler.ts";
-import { analyzeCanary, type CanaryState, canaryTraffic, startCanary } from "../canary/analysis.ts";
-import { type Clock, type ClockTimer, startTicker, systemClock, type Ticker } from "../clock.ts";
-import type { RevisionRequestTotals } from "../control/knative-metrics.ts";
+import type { ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
+import { analyzeCanary, type CanaryState, startCanary } from "../canary/analysis.ts";
+import { type Clock, startTicker, systemClock, type Ticker } from "../clock.ts";
+import type { RevisionRequestTotals } from "../control-api/knative-metrics.ts";
 import {
   type DesiredCanary,
   type DesiredService,
@@ -18,20 +19,15 @@ import {
   readDesiredState,
 } from "../desired/desired-state.ts";
 import { type LiveChange, mergeLiveChanges, withTag } from "../desired/live-changes.ts";
-import { freePort } from "../free-port.ts";
 import { Ingress } from "../ingress/ingress.ts";
-import { type LastCrash, type RevisionFailure, RevisionRuntime } from "../replicas/revision-runtime.ts";
-import { bundleFunction } from "../revisions/bundle.ts";
-import { nextRevision, type RevisionRecord } from "../revisions/revision-names.ts";
-import {
-  candidatePercent,
-  planRollout,
-  type RolloutPlan,
-  type RolloutShare,
-  rolloutSplit,
-} from "../rollout/gradual-rollout.ts";
-import { hostOf, type ResolvedTarget, resolveTraffic, routesByHost, type TrafficTarget } from "../routing/traffic.ts";
+import type { LastCrash, RevisionFailure } from "../replicas/revision-runtime.ts";
+import { planRollout } from "../rollout/gradual-rollout.ts";
+import { hostOf, type ResolvedTarget, type TrafficTarget } from "../routing/traffic.ts";
 import { resolveEnvironment } from "./environment.ts";
+import { RevisionReconciler } from "./revision-reconciler.ts";
+import { decideRoutes, type HostRoute, type Rollout } from "./route-reconciler.ts";
+
+export { INITIAL_SCALE_NEVER_ACHIEVED, PROGRESS_DEADLINE_EXCEEDED } from "./revision-reconciler.ts";
 
 export interface LocalServingOptions {
   /** Where revision bundles are written. */
@@ -76,16 +72,6 @@ export class UnknownServiceError extends Error {
   }
 }
 
-/** A gradual rollout under way: the new revision's share of the latest-revision target grows step by step. */
-interface Rollout {
-  candidate: string;
-  /** What the latest-revision target served before, oldest first. */
-  previous: RolloutShare[];
-  percent: number;
-  plan: RolloutPlan;
-  startedAt: number;
-}
-
 export interface RevisionStatus extends ScaleStatus {
   service: string;
   namespace: string;
@@ -106,26 +92,15 @@ export interface RevisionStatus extends ScaleStatus {
   crashLoop?: LastCrash & { backingOff: number };
 }
 
-interface RunningRevision {
-  record: RevisionRecord;
-  /** Ready once and given to routing (with its canary or rollout, if any). */
-  released: boolean;
-  service: string;
-  namespace: string;
-  targetConcurrency: number;
-  runtime: RevisionRuntime;
-  autoscaler: RevisionAutoscaler;
-}
-
 export class LocalServing {
   readonly ingress: Ingress;
-  private readonly revisions = new Map<string, RunningRevision>();
+  private readonly reconciler: RevisionReconciler;
   private desired: DesiredState | undefined;
   /** The last rendered manifests applied, to apply again with new live changes. */
   private rendered: string | undefined;
   private readonly liveChanges = new Map<string, LiveChange>();
   private queue: Promise<void> = Promise.resolve();
-  private readonly rollouts = new Map<string, Rollout>();
+  private rollouts = new Map<string, Rollout>();
   /** Each service's resolved targets at the last routing. */
   private resolvedTargets = new Map<string, ResolvedTarget[]>();
   private routed = new Set<string>();
@@ -135,7 +110,21 @@ export class LocalServing {
 
   constructor(private readonly options: LocalServingOptions) {
     this.clock = options.clock ?? systemClock;
+    this.reconciler = new RevisionReconciler({
+      dataDir: options.dataDir,
+      log: options.log,
+      clock: this.clock,
+      scaleToZero: options.scaleToZero ?? true,
+      echoReplicaLogs: options.echoReplicaLogs ?? false,
+      reachable: (revision) => this.routed.has(revision),
+      starting: (revision) => this.routed.add(revision),
+      failed: (revision) => this.routed.delete(revision),
+    });
     this.ingress = new Ingress((name) => this.revisions.get(name)?.runtime);
+  }
+
+  private get revisions() {
+    return this.reconciler.revisions;
   }
 
   /**
@@ -257,18 +246,13 @@ export class LocalServing {
   logsOf(revision: string) {
     return this.revisions.get(revision)?.runtime.logs;
   }
-  /** Starts the tickers: the collector's scrape every second, the decider every 2 s, a rollout's steps. */
+  /** Starts the tickers: the autoscalers' (collector each second, decider every 2 s) and a rollout's steps. */
   start(): void {
+    this.reconciler.start();
+    // A rollout's steps land on time (they are a second or more apart).
     this.tickers.push(
-      startTicker(this.clock, SCRAPE_MS, (now) => {
-        for (const r of this.revisions.values()) if (!r.runtime.failure) void r.autoscaler.collect(now);
-      }),
-      // A rollout's steps land on time (they are a second or more apart).
       startTicker(this.clock, ROLLOUT_CHECK_MS, () => {
         if (this.rollouts.size > 0) this.updateRoutes();
-      }),
-      startTicker(this.clock, TICK_MS, (now) => {
-        for (const r of this.revisions.values()) if (!r.runtime.failure) void r.autoscaler.tick(now);
       }),
     );
   }
@@ -281,7 +265,7 @@ export class LocalServing {
   async stop(): Promise<void> {
     for (const ticker of this.tickers.splice(0)) ticker.stop();
     for (const canary of this.canaries.values()) canary.ticker?.stop();
-    await Promise.all([...this.revisions.values()].map((r) => r.runtime.stopAll()));
+    await this.reconciler.stop();
     await this.ingress.close();
   }
 
@@ -342,63 +326,9 @@ export class LocalServing {
     /** A new revision even if the template did not change: the code in the working tree did. */
     redeploy = false,
   ): Promise<void> {
-    const records = [...this.revisions.values()].map((r) => r.record);
-    const record = nextRevision(records, service.name, service.templateDigest, redeploy);
-    if (!record) return;
-    const entry = await bundleFunction(service.name, join(this.options.dataDir, "revisions", record.name));
-    const runtime = new RevisionRuntime(
-      {
-        service: service.name,
-        revision: record.name,
-        entry,
-        env,
-        readinessPath: service.readinessPath,
-        containerConcurrency: service.containerConcurrency,
-        timeoutSeconds: service.timeoutSeconds,
-        ...(this.options.echoReplicaLogs ? { echoLogs: true } : {}),
-      },
-      freePort,
-      this.clock,
-    );
-    const autoscaler = new RevisionAutoscaler(
-      service.autoscaling,
-      desired.autoscalerConfig,
-      runtime,
-      {
-        reachable: () => this.routed.has(record.name),
-        scaleToZero: this.options.scaleToZero ?? true,
-        progressDeadlineMs: service.progressDeadlineMs,
-      },
-      this.clock.now(),
-    );
-    runtime.onDemand = () => void autoscaler.demand(this.clock.now());
-    const running: RunningRevision = {
-      record,
-      released: false,
-      service: service.name,
-      namespace: service.namespace,
-      targetConcurrency: service.autoscaling.targetValue,
-      runtime,
-      autoscaler,
-    };
-    this.revisions.set(record.name, running);
-    this.options.log(`${record.name}: created, starting ${service.autoscaling.initialScale} replica(s)`);
-    // Routed while it starts, so its min-scale holds; traffic moves only once it is Ready.
-    this.routed.add(record.name);
-    await autoscaler.start();
-    const ready = await readyWithin(
-      () => runtime.readyCount >= service.autoscaling.initialScale,
-      service.progressDeadlineMs,
-      this.clock,
-    );
-    if (!ready) {
-      // As Knative does: the revision fails, scales to zero, and routing stays as it was.
-      await runtime.fail(PROGRESS_DEADLINE_EXCEEDED, INITIAL_SCALE_NEVER_ACHIEVED);
-      this.routed.delete(record.name);
-      this.options.log(`${record.name}: failed: ${PROGRESS_DEADLINE_EXCEEDED}: ${INITIAL_SCALE_NEVER_ACHIEVED}`);
-      return;
-    }
-    this.options.log(`${record.name}: ready`);
+    const running = await this.reconciler.reconcile(service, desired.autoscalerConfig, env, redeploy);
+    if (!running || running.runtime.failure) return;
+    const record = running.record;
     const canary = desired.canaries.find((c) => c.service === service.name);
     const primary = this.primaryOf(service.name);
     if (canary && primary) this.startCanary(service.name, canary, primary, record.name);
@@ -426,25 +356,6 @@ export class LocalServing {
     );
   }
 
-  /** The latest-revision target of a service while a rollout moves it: the previous revisions and the new one. */
-  private rolledOut(service: string, targets: ResolvedTarget[], now: number): ResolvedTarget[] {
-    const rollout = this.rollouts.get(service);
-    const latest = targets.find((t) => t.latest && !t.tag);
-    if (!latest) return targets;
-    let shares: RolloutShare[] = [{ revision: latest.revision, percent: latest.percent }];
-    if (rollout && rollout.candidate === latest.revision && rollout.percent === latest.percent) {
-      const share = candidatePercent(rollout.plan, rollout.percent, now - rollout.startedAt);
-      shares = rolloutSplit(rollout.previous, rollout.candidate, share);
-      if (share >= rollout.percent) {
-        this.rollouts.delete(service);
-        this.options.log(`${service}: ${rollout.candidate} rolled out`);
-      }
-    } else if (rollout) {
-      this.rollouts.delete(service); // the traffic it was moving changed
-    }
-    return [...targets.filter((t) => t !== latest), ...shares.map((s) => ({ ...s, latest: true as const }))];
-  }
-
   /** Flagger's way: the new revision gets traffic step by step while its checks pass. */
   private startCanary(service: string, spec: DesiredCanary, primary: string, candidate: string): void {
     this.canaries.get(service)?.ticker?.stop();
@@ -464,97 +375,44 @@ export class LocalServing {
     this.canaries.set(service, entry);
   }
 
-  /** While a canary runs, or after it failed, the traffic is the canary's; after a promotion, the latest revision's. */
-  private canaryTargets(service: string): { targets: ResolvedTarget[] } | undefined {
-    const canary = this.canaries.get(service);
-    if (!canary || canary.state.phase === "Succeeded") return undefined;
-    return {
-      targets: canaryTraffic(canary.state).map((t) => ({
-        revision: t.revisionName,
-        percent: t.percent,
-        ...(t.tag ? { tag: t.tag } : {}),
-      })),
-    };
-  }
-
+  /** Programs the ingress with what the route reconciler decides now. */
   private updateRoutes(): void {
     const desired = this.desired;
     if (!desired) return;
-    const routes = new Map<string, Map<string, number>>();
-    const tags = new Map<string, string>();
-    const routed = new Set<string>();
-    for (const service of desired.services) {
-      const own = [...this.revisions.values()].filter((r) => r.service === service.name);
-      const ready = own.filter((r) => r.released && (r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0));
-      const latest = ready.sort((a, b) => b.record.generation - a.record.generation)[0]?.record.name;
-      const canary = this.canaryTargets(service.name);
-      const resolved = canary ?? resolveTraffic(service.traffic, latest, (name) => this.revisions.has(name));
-      if ("error" in resolved) {
-        // As Knative's Route does: it reports the problem and keeps serving what it served.
-        this.options.log(`${service.name}: ${resolved.error}`);
-        for (const [host, split] of this.ingress.currentRoutes) {
-          if ([...split.keys()].every((r) => this.revisions.get(r)?.service === service.name)) {
-            routes.set(host, split);
-            const tag = this.ingress.tagOf(host);
-            if (tag) tags.set(host, tag);
-            for (const revision of split.keys()) routed.add(revision);
-          }
-        }
-        continue;
-      }
-      if (!canary) resolved.targets = this.rolledOut(service.name, resolved.targets, this.clock.now());
-      this.resolvedTargets.set(service.name, resolved.targets);
-      for (const [host, route] of routesByHost(
-        service.name,
-        service.namespace,
-        this.options.domain,
-        resolved.targets,
-      )) {
-        routes.set(host, route.split);
-        if (route.tag) tags.set(host, route.tag);
-        for (const revision of route.split.keys()) routed.add(revision);
-      }
-      for (const [domain, target] of desired.domainMappings) {
-        if (target === service.name)
-          routes.set(domain, routes.get(hostOf(service.name, service.namespace, this.options.domain)) ?? new Map());
-      }
+    const current = new Map<string, HostRoute>();
+    for (const [host, split] of this.ingress.currentRoutes) {
+      const tag = this.ingress.tagOf(host);
+      current.set(host, { split, ...(tag ? { tag } : {}) });
     }
-    this.routed = routed;
-    this.ingress.setRoutes(routes, tags);
+    const decision = decideRoutes(
+      {
+        services: desired.services,
+        domainMappings: desired.domainMappings,
+        domain: this.options.domain,
+        revisions: [...this.revisions.values()].map((r) => ({
+          name: r.record.name,
+          service: r.service,
+          generation: r.record.generation,
+          ready: r.released && (r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0),
+        })),
+        canaries: new Map([...this.canaries].map(([service, c]) => [service, c.state])),
+        rollouts: this.rollouts,
+        current,
+      },
+      this.clock.now(),
+    );
+    for (const event of decision.events) {
+      if (event.type === "traffic-unresolved") this.options.log(`${event.service}: ${event.error}`);
+      else this.options.log(`${event.service}: ${event.revision} rolled out`);
+    }
+    for (const [service, targets] of decision.targets) this.resolvedTargets.set(service, targets);
+    this.rollouts = decision.rollouts;
+    this.routed = decision.routed;
+    const tags = new Map<string, string>();
+    for (const [host, route] of decision.routes) if (route.tag) tags.set(host, route.tag);
+    this.ingress.setRoutes(new Map([...decision.routes].map(([host, route]) => [host, route.split])), tags);
   }
 }
 
-/** Knative's Revision condition when a revision misses its progress deadline (revision_lifecycle.go). */
-export const PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
-export const INITIAL_SCALE_NEVER_ACHIEVED = "Initial scale was never achieved";
-
-/** The collector scrapes the meters every second (Knative's scrape interval). */
-const SCRAPE_MS = 1000;
 /** How often a rollout under way looks whether its next step is due. */
 const ROLLOUT_CHECK_MS = 100;
-/** How often a starting revision's replicas are looked at (they are processes: real time). */
-const READINESS_POLL_MS = 25;
-
-/**
- * True once `check` holds, false if it still does not when `timeoutMs` has
- * passed on `clock`. The replicas are real processes, so they are looked at in
- * real time; the deadline is a decision, so it is on the clock.
- */
-function readyWithin(check: () => boolean, timeoutMs: number, clock: Clock): Promise<boolean> {
-  return new Promise((resolve) => {
-    let poll: NodeJS.Timeout | undefined;
-    const deadline: ClockTimer = clock.setTimeout(() => {
-      clearTimeout(poll);
-      resolve(check());
-    }, timeoutMs);
-    const look = () => {
-      if (!check()) {
-        poll = setTimeout(look, READINESS_POLL_MS);
-        return;
-      }
-      clock.clearTimeout(deadline);
-      resolve(true);
-    };
-    look();
-  });
-}

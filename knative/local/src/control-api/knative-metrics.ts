@@ -5,8 +5,8 @@
  */
 
 import type { CanaryState } from "../canary/analysis.ts";
+import type { RevisionStatus } from "../controllers/local-serving.ts";
 import { LATENCY_BUCKETS, type RequestTotals } from "../replicas/revision-runtime.ts";
-import type { RevisionStatus } from "../serving-control/local-serving.ts";
 
 export const KNATIVE_METRICS = {
   podsDesired: { name: "kn_revision_pods_desired", help: "Number of pods the autoscaler wants" },

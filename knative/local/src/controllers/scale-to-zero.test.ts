@@ -5,6 +5,8 @@
  * next request through the ingress starts a replica and is answered.
  * Real bundles, processes and ingress.
  */
+
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.ts";
 import {
@@ -14,7 +16,6 @@ import {
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/index.ts";
-import { waitFor } from "../testing/wait-for.ts";
 
 let under: ServingUnderTest;
 const clock = new ManualClock(Date.now());

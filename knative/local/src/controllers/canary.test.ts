@@ -4,13 +4,14 @@
  * promoted. Real bundles, processes and ingress; analysis every second of a
  * ManualClock, moved on once the canary has answered requests of each step.
  */
+
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { ManualClock } from "../clock.ts";
 import { renderKustomizationSync } from "../desired/render.ts";
 import { type ServingUnderTest, startServingForTest } from "../testing/serving-under-test.ts";
 import { steadyLoad } from "../testing/steady-load.ts";
-import { waitFor } from "../testing/wait-for.ts";
 import type { LocalServing } from "./local-serving.ts";
 
 let under: ServingUnderTest;

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root, found from this file. */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Everything local mode keeps between runs; git ignores it. LOCAL_DATA_DIR moves it (tests do). */
 export const dataDir = process.env.LOCAL_DATA_DIR ?? join(repoRoot, ".data");
 
@@ -19,7 +19,7 @@ export interface LocalState {
 }
 
 export const statePath = join(dataDir, "local-state.json");
-/** The control API's token (control/control-token.ts), owner-only like the state. */
+/** The control API's token (control-api/control-token.ts), owner-only like the state. */
 export const controlTokenPath = join(dataDir, "control-token");
 
 export function readLocalState(): LocalState | undefined {

@@ -2,7 +2,7 @@
  * How a program calls the control API (the CLI, the load-test runner, tests):
  * the token as a bearer, a change's body as JSON.
  */
-import { controlTokenPath, readLocalState } from "../local-state.ts";
+import { controlTokenPath, readLocalState } from "@platform/processes/local-state";
 import { readControlToken } from "./control-token.ts";
 
 export interface ControlEndpoint {

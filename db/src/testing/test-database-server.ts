@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmbeddedPostgres } from "@platform/db/embedded";
-import { freePort } from "@platform/local/free-port";
+import { freePort } from "@platform/processes/free-port";
+import { startEmbeddedPostgres } from "../embedded-postgres.ts";
 import { dropTestDatabases, isPostgresUrl, redactedUrl, runPrefix, serverFacts } from "./test-databases.ts";
 
 export interface TestDatabaseServer {

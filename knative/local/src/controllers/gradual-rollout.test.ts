@@ -4,6 +4,8 @@
  * steps over the duration, under steady load with no failed request.
  * Real bundles, processes and ingress; the duration passes on a ManualClock.
  */
+
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { ManualClock } from "../clock.ts";
@@ -14,7 +16,6 @@ import {
   startServingForTest,
   steadyLoad,
 } from "../testing/index.ts";
-import { waitFor } from "../testing/wait-for.ts";
 
 let under: ServingUnderTest;
 const events: string[] = [];

@@ -6,9 +6,9 @@
  * browser opens changes nothing. Real LocalServing, processes and ingress behind it.
  */
 import { createServer, type Server } from "node:http";
+import { freePort } from "@platform/processes/free-port";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../free-port.ts";
 import { type ControlUnderTest, serveControlForTest } from "../testing/control-under-test.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
 import {

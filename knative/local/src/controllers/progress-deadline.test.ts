@@ -5,6 +5,8 @@
  * Real bundles and processes: the links function, given a readiness path it
  * never answers 200 on, and a 3 s deadline on a ManualClock.
  */
+
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { formatStatus } from "../cli/format-status.ts";
@@ -17,7 +19,6 @@ import {
   type ServingUnderTest,
   startServingForTest,
 } from "../testing/index.ts";
-import { waitFor } from "../testing/wait-for.ts";
 import { INITIAL_SCALE_NEVER_ACHIEVED, PROGRESS_DEADLINE_EXCEEDED } from "./local-serving.ts";
 
 let under: ServingUnderTest;

@@ -1,6 +1,7 @@
 /** Samples the running revisions into the history every second, for the console's charts. */
+
+import type { LocalServing } from "../controllers/local-serving.ts";
 import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
-import type { LocalServing } from "../serving-control/local-serving.ts";
 import type { History, Sample } from "./history.ts";
 
 export function sampleOf(serving: LocalServing, at: number): Sample {

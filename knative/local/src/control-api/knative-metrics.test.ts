@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { RevisionStatus } from "../controllers/local-serving.ts";
 import { LatencyHistogram } from "../replicas/revision-runtime.ts";
-import type { RevisionStatus } from "../serving-control/local-serving.ts";
 import { canaryMetricsText, KNATIVE_METRICS, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
 
 const revision: RevisionStatus = {

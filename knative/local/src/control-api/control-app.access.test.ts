@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalServing } from "../serving-control/local-serving.ts";
+import { LocalServing } from "../controllers/local-serving.ts";
 import { ConsoleSessions, LOGIN_CODE_TTL_MS } from "./console-sessions.ts";
 import { createControlApp } from "./control-app.ts";
 

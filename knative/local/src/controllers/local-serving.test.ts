@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.ts";
-import { controlRequest } from "../control/control-client.ts";
+import { controlRequest } from "../control-api/control-client.ts";
 import { renderKustomizationSync } from "../desired/render.ts";
 import { serveControlForTest } from "../testing/control-under-test.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";

@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { repoRoot } from "../local-state.ts";
+import { repoRoot } from "./local-state.ts";
 
 const LOADER = new URL("./start-with-code-cache.cjs", import.meta.url);
 

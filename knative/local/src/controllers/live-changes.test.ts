@@ -8,7 +8,7 @@ import { eventually } from "@platform/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { runCli } from "../cli/main.ts";
-import { type ControlEndpoint, controlRequest } from "../control/control-client.ts";
+import { type ControlEndpoint, controlRequest } from "../control-api/control-client.ts";
 import { requestWithHost } from "../testing/http-with-host.ts";
 import {
   type ControlUnderTest,
