@@ -7,11 +7,9 @@
 #   cluster/test/ingress-conformance.sh [-run REGEXP] [-parallel N] [-skip-tests a,b]
 # Needs the cluster up (npm run cluster -- up). The suite's test images (the
 # networking module's test_images) are built here and pushed like every image.
-source "$(cd "$(dirname "$0")/../build" && pwd)/lib.sh"
+source "$(dirname "$0")/networking-test-images.sh"
 REPO_DIR="$(cd "$CLUSTER_DIR/.." && pwd)"
 KUBECONFIG="${PLATFORM_CLUSTER_KUBECONFIG:-/etc/platform-cluster/admin.kubeconfig}"
-KOURIER="$(version net_kourier_version)"
-IMAGES=(runtime httpproxy timeout wsserver grpc-ping retry)
 
 run_filter="" parallel=4 skip_tests=""
 while [[ $# -gt 0 ]]; do
@@ -23,31 +21,13 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# Kourier's wrapper module (cluster/build/knative.sh made it): its go.mod pins the
-# networking module whose suite matches this Kourier.
-"$CLUSTER_DIR/build/knative.sh"
-wrapper="$WRAPPERS_DIR/net-kourier-$KOURIER"
-networking="$(cd "$wrapper" && go list -mod=mod -m -f '{{.Version}}' knative.dev/networking)"
-tag="${networking##*-}" # the pin's commit, a valid image tag
-repo="ghcr.io/knative-functions-platform/networking-test"
-
 suite="$BIN_DIR/ingress-conformance.test"
-if ! fresh ingress-conformance.test "$networking"; then
-  log "ingress conformance suite at networking $networking: compiling"
-  (cd "$wrapper" && go test -mod=mod -c -tags=e2e -o "$suite" knative.dev/networking/test/conformance/ingress)
-  stamp ingress-conformance.test "$networking"
+if ! fresh ingress-conformance.test "$NETWORKING_VERSION"; then
+  log "ingress conformance suite at networking $NETWORKING_VERSION: compiling"
+  (cd "$KOURIER_WRAPPER" && go test -mod=mod -c -tags=e2e -o "$suite" knative.dev/networking/test/conformance/ingress)
+  stamp ingress-conformance.test "$NETWORKING_VERSION"
 fi
-for image in "${IMAGES[@]}"; do
-  binary="networking-test-$image"
-  if ! fresh "$binary" "$networking"; then
-    log "test image $image: building"
-    (cd "$wrapper" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$BIN_DIR/$binary" \
-      "knative.dev/networking/test/test_images/$image")
-    stamp "$binary" "$networking"
-  fi
-  "$CLUSTER_DIR/images/build-image.sh" "$CLUSTER_DIR/images/go-binary.Dockerfile" "$BIN_DIR" \
-    "$repo/$image:$tag" --build-arg "BINARY=$binary" >/dev/null
-done
+networking_test_images runtime httpproxy timeout wsserver grpc-ping retry
 
 kubectl --kubeconfig "$KUBECONFIG" create namespace serving-tests --dry-run=client -o yaml |
   kubectl --kubeconfig "$KUBECONFIG" apply -f - >/dev/null
@@ -59,7 +39,7 @@ args=(
   --ingressClass=kourier.ingress.networking.knative.dev
   --ingressendpoint=127.0.0.1
   --enable-alpha --enable-beta
-  --dockerrepo="$repo" --tag="$tag"
+  --dockerrepo="$NETWORKING_TEST_REPO" --tag="$NETWORKING_TEST_TAG"
   --cluster-suffix=cluster.local
 )
 [[ -n "$run_filter" ]] && args+=(-test.run="$run_filter")
