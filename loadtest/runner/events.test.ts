@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ServiceView, serviceEvents } from "./events.ts";
+import { describeEvent, type PlatformEvent, type ServiceView, serviceEvents } from "./events.ts";
 
 const canary = (phase: string, weight: number, name = "redirect-00002"): ServiceView => ({
   name: "redirect",
@@ -7,7 +7,7 @@ const canary = (phase: string, weight: number, name = "redirect-00002"): Service
 });
 
 describe("serviceEvents", () => {
-  it.each<[string, ServiceView | undefined, ServiceView | undefined, string[], string[], string[]]>([
+  it.each<[string, ServiceView | undefined, ServiceView | undefined, string[], string[], PlatformEvent[]]>([
     ["nothing changed", canary("Progressing", 20), canary("Progressing", 20), ["a"], ["a"], []],
     [
       "a revision appears",
@@ -15,9 +15,16 @@ describe("serviceEvents", () => {
       undefined,
       ["redirect-00001"],
       ["redirect-00001", "redirect-00002"],
-      ["redirect-00002 created"],
+      [{ kind: "created", revision: "redirect-00002" }],
     ],
-    ["a canary step", canary("Progressing", 0), canary("Progressing", 20), [], [], ["canary redirect-00002 at 20 %"]],
+    [
+      "a canary step",
+      canary("Progressing", 0),
+      canary("Progressing", 20),
+      [],
+      [],
+      [{ kind: "canary-step", revision: "redirect-00002", weight: 20 }],
+    ],
     ["a canary starts at 0 %: nothing yet", undefined, canary("Progressing", 0), [], [], []],
     [
       "a rollback",
@@ -25,16 +32,23 @@ describe("serviceEvents", () => {
       canary("Failed", 0),
       [],
       [],
-      ["redirect-00002 rolled back to redirect-00001"],
+      [{ kind: "rolled-back", revision: "redirect-00002", primary: "redirect-00001" }],
     ],
-    ["a promotion", canary("Progressing", 40), canary("Succeeded", 100), [], [], ["redirect-00002 promoted"]],
+    [
+      "a promotion",
+      canary("Progressing", 40),
+      canary("Succeeded", 100),
+      [],
+      [],
+      [{ kind: "promoted", revision: "redirect-00002" }],
+    ],
     [
       "the next canary after a rollback",
       canary("Failed", 0),
       canary("Progressing", 20, "redirect-00003"),
       [],
       [],
-      ["canary redirect-00003 at 20 %"],
+      [{ kind: "canary-step", revision: "redirect-00003", weight: 20 }],
     ],
     [
       "a gradual rollout starts and ends",
@@ -42,9 +56,25 @@ describe("serviceEvents", () => {
       { name: "redirect" },
       [],
       [],
-      ["redirect-00002 rolled out"],
+      [{ kind: "rolled-out", revision: "redirect-00002" }],
     ],
   ])("%s", (_, before, now, revisionsBefore, revisionsNow, expected) => {
     expect(serviceEvents(before, now, revisionsBefore, revisionsNow)).toEqual(expected);
+  });
+});
+
+describe("describeEvent", () => {
+  it.each<[PlatformEvent, string]>([
+    [{ kind: "created", revision: "redirect-00002" }, "redirect-00002 created"],
+    [{ kind: "canary-step", revision: "redirect-00002", weight: 20 }, "canary redirect-00002 at 20 %"],
+    [
+      { kind: "rolled-back", revision: "redirect-00002", primary: "redirect-00001" },
+      "redirect-00002 rolled back to redirect-00001",
+    ],
+    [{ kind: "promoted", revision: "redirect-00002" }, "redirect-00002 promoted"],
+    [{ kind: "rollout-started", revision: "redirect-00002" }, "rolling out redirect-00002"],
+    [{ kind: "rolled-out", revision: "redirect-00002" }, "redirect-00002 rolled out"],
+  ])("%j reads %s", (event, text) => {
+    expect(describeEvent(event)).toBe(text);
   });
 });

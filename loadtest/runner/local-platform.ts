@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type ControlEndpoint, controlRequest, localControlEndpoint } from "@platform/local/control-client";
+import type { SampleDocument, StatusDocument } from "@platform/local/contract";
+import { type ControlEndpoint, controlRequest, localControlEndpoint, readAnswer } from "@platform/local/control-client";
 import { SCALE_TO_ZERO_GRACE_MS } from "@platform/local/scale";
 import { type LocalState, readLocalState, repoRoot, statePath } from "@platform/processes/local-state";
 import type { Platform, PlatformState, ReleaseKind } from "./platform.ts";
@@ -60,16 +61,12 @@ function freshState(since: number): LocalState | undefined {
   return readLocalState();
 }
 
-interface StatusDocument {
-  services: { name: string }[];
-  revisions: { service: string; percent: number }[];
-}
-
 /** The control API's /status; undefined when no platform answers there. */
 async function statusAt(control: ControlEndpoint): Promise<StatusDocument | undefined> {
   try {
     const res = await controlRequest(control, "GET", "/status", { signal: AbortSignal.timeout(2000) });
-    return res.ok ? ((await res.json()) as StatusDocument) : undefined;
+    const answer = await readAnswer<StatusDocument>(res);
+    return answer.ok ? answer.document : undefined;
   } catch {
     return undefined;
   }
@@ -107,7 +104,8 @@ class LocalPlatform implements Platform {
   async state(): Promise<PlatformState | undefined> {
     try {
       const res = await controlRequest(this.control, "GET", "/sample", { signal: AbortSignal.timeout(3000) });
-      return res.ok ? ((await res.json()) as PlatformState) : undefined;
+      const answer = await readAnswer<SampleDocument>(res);
+      return answer.ok ? answer.document : undefined;
     } catch {
       return undefined;
     }
@@ -134,11 +132,9 @@ class LocalPlatform implements Platform {
     await Promise.race([exited, sleep(30_000)]);
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await controlRequest(this.control, method, path, { body });
-    const answer = (await res.json().catch(() => ({}))) as { detail?: string };
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${answer.detail ?? ""}`);
-    return answer;
+  private async call(method: string, path: string, body?: unknown): Promise<void> {
+    const answer = await readAnswer<unknown>(await controlRequest(this.control, method, path, { body }));
+    if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${answer.problem.detail ?? ""}`);
   }
 }
 

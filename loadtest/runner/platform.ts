@@ -3,12 +3,12 @@
  * cluster: where k6 sends requests, a sample of every revision each second,
  * and the releases a scenario makes (a new revision, a variable set).
  */
-import type { Sample } from "@platform/local/history";
+import type { AutoscalingSettings, Sample } from "@platform/local/contract";
 import type { ServiceView } from "./events.ts";
 
 export interface ServiceState extends ServiceView {
   /** The scaling the latest template asks for, as the report states it. */
-  autoscaling?: Record<string, unknown>;
+  autoscaling?: Partial<AutoscalingSettings>;
 }
 
 /**

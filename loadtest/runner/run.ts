@@ -4,7 +4,7 @@
  * changed, make the releases that are due, and decide when the run is over.
  */
 import { join } from "node:path";
-import { type RunEvent, serviceEvents } from "./events.ts";
+import { describeEvent, type PlatformEvent, type RunEvent, serviceEvents } from "./events.ts";
 import { startK6 } from "./k6.ts";
 import type { Platform, PlatformState } from "./platform.ts";
 import { type ScenarioPlan, TAIL_SECONDS } from "./scenarios.ts";
@@ -56,10 +56,12 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
   let doneAt: number | undefined;
   let stoppedByRunner = false;
   const secondsNow = () => Math.round((Date.now() - startedAt) / 100) / 10;
-  const event = (text: string, action = false, t = secondsNow()) => {
-    events.push({ t, text, ...(action ? { action } : {}) });
-    io.note(`[${plan.name}] ${t} s: ${text}`);
+  const note = (entry: RunEvent) => {
+    events.push(entry);
+    io.note(`[${plan.name}] ${entry.t} s: ${entry.text}`);
   };
+  const event = (text: string, action = false, t = secondsNow()) => note({ t, text, ...(action ? { action } : {}) });
+  const platformEvent = (platform: PlatformEvent) => note({ t: secondsNow(), text: describeEvent(platform), platform });
 
   // Sample every second while k6 runs, then while the platform settles. A slow answer (a busy
   // machine) stretches that second rather than being dropped: rates are taken over the real span,
@@ -77,7 +79,7 @@ export async function runScenario(plan: ScenarioPlan, platform: Platform, io: Ru
       const names = (s: PlatformState) =>
         s.sample.revisions.filter((r) => r.service === plan.service).map((r) => r.revision);
       const find = (s: PlatformState) => s.services.find((x) => x.name === plan.service);
-      for (const text of serviceEvents(find(previous), find(state), names(previous), names(state))) event(text);
+      for (const e of serviceEvents(find(previous), find(state), names(previous), names(state))) platformEvent(e);
     }
     if (state) previous = state;
     const t = (at - startedAt) / 1000;

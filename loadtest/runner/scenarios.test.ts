@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "./events.ts";
+import { describeEvent, type PlatformEvent, type RunEvent } from "./events.ts";
 import { scenarios } from "./scenarios.ts";
 import { summarize } from "./summary.ts";
 import { point, row } from "./test-rows.ts";
 import type { Row } from "./timeline.ts";
 
+const at = (t: number, platform: PlatformEvent): RunEvent => ({ t, text: describeEvent(platform), platform });
+const promoted = (t: number, revision: string) => at(t, { kind: "promoted", revision });
+const rolledBack = (t: number, revision: string, primary: string) => at(t, { kind: "rolled-back", revision, primary });
 const view = (rows: Row[], events: RunEvent[] = [], primaryAtStart = "redirect-00001") => ({
   rows,
   events,
@@ -42,7 +45,7 @@ describe("rollout's checks", () => {
   const end = (revision: string) => row(60, { revisions: { [revision]: point({ percent: 100 }) } });
 
   it("pass when the released revision was promoted and serves everything", () => {
-    const events = [{ t: 50, text: "redirect-00002 promoted" }];
+    const events = [promoted(50, "redirect-00002")];
     expect(verdicts("rollout", view([end("redirect-00002")], events))).toEqual({
       "the new revision is promoted": true,
       "a new revision serves all traffic at the end": true,
@@ -59,10 +62,7 @@ describe("rollout's checks", () => {
 });
 
 describe("canary's checks and releases", () => {
-  const events = [
-    { t: 30, text: "redirect-00002 rolled back to redirect-00001" },
-    { t: 80, text: "redirect-00003 promoted" },
-  ];
+  const events = [rolledBack(30, "redirect-00002", "redirect-00001"), promoted(80, "redirect-00003")];
   const rows = [
     row(20, { clientFailedPerS: 12 }),
     row(40, { clientFailedPerS: 0 }),

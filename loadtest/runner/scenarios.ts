@@ -4,7 +4,7 @@
  * is over, and what the platform must have shown by then. The request-side
  * rules (no failed request, ...) are the scripts' own k6 thresholds.
  */
-import type { RunEvent } from "./events.ts";
+import type { PlatformEvent, RunEvent } from "./events.ts";
 import type { Platform, PlatformState, ReleaseKind } from "./platform.ts";
 import { type RunSummary, underLoad } from "./summary.ts";
 import type { Row } from "./timeline.ts";
@@ -58,7 +58,11 @@ export const TAIL_SECONDS = 10;
 
 const readyOf = (state: PlatformState, service: string) =>
   state.sample.revisions.filter((r) => r.service === service).reduce((sum, r) => sum + r.ready, 0);
-const has = (events: readonly RunEvent[], pattern: RegExp) => events.some((e) => pattern.test(e.text));
+type EventKind = PlatformEvent["kind"];
+/** The first event the platform reported of one of `kinds`. */
+const first = (events: readonly RunEvent[], ...kinds: EventKind[]) =>
+  events.find((e) => e.platform && kinds.includes(e.platform.kind));
+const has = (events: readonly RunEvent[], ...kinds: EventKind[]) => first(events, ...kinds) !== undefined;
 const numberFrom = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 /** The revision that served 100 % at the end, and that it is not the one that served at the start. */
@@ -74,8 +78,8 @@ function newRevisionServesAll(view: RunView): Check {
   };
 }
 
-function eventCheck(view: RunView, name: string, pattern: RegExp): Check {
-  const event = view.events.find((e) => pattern.test(e.text));
+function eventCheck(view: RunView, name: string, ...kinds: EventKind[]): Check {
+  const event = first(view.events, ...kinds);
   return { name, ok: Boolean(event), detail: event ? `${event.t} s: ${event.text}` : "not seen" };
 }
 
@@ -145,9 +149,9 @@ export const scenarios: Record<string, ScenarioPlan> = {
       },
     ],
     releases: ["new"],
-    doneWhen: (events) => has(events, / promoted$| rolled out$/),
+    doneWhen: (events) => has(events, "promoted", "rolled-out"),
     checks: (view) => [
-      eventCheck(view, "the new revision is promoted", / promoted$| rolled out$/),
+      eventCheck(view, "the new revision is promoted", "promoted", "rolled-out"),
       newRevisionServesAll(view),
     ],
   },
@@ -183,19 +187,19 @@ export const scenarios: Record<string, ScenarioPlan> = {
       },
       {
         label: "release a healthy revision",
-        due: (_, events) => has(events, / rolled back to /),
+        due: (_, events) => has(events, "rolled-back"),
         run: (platform) => platform.release(SERVICE, "healthy"),
       },
     ],
     releases: ["faulty", "healthy"],
-    doneWhen: (events) => has(events, / promoted$/),
+    doneWhen: (events) => has(events, "promoted"),
     checks: (view) => {
-      const rollback = view.events.find((e) => / rolled back to /.test(e.text));
+      const rollback = first(view.events, "rolled-back");
       const afterRollback = view.rows.filter((r) => rollback && r.t > rollback.t + 2);
       const failuresAfter = afterRollback.reduce((sum, r) => sum + r.clientFailedPerS, 0);
       return [
-        eventCheck(view, "the faulty revision is rolled back", / rolled back to /),
-        eventCheck(view, "the healthy revision is promoted", / promoted$/),
+        eventCheck(view, "the faulty revision is rolled back", "rolled-back"),
+        eventCheck(view, "the healthy revision is promoted", "promoted"),
         newRevisionServesAll(view),
         {
           name: "no request fails once the faulty revision is rolled back",

@@ -1,4 +1,5 @@
 /** What k6 is given and what the report states about a run (pure). */
+import type { AutoscalingSettings } from "@platform/local/contract";
 import type { Platform } from "./platform.ts";
 import type { ScenarioPlan } from "./scenarios.ts";
 
@@ -21,16 +22,16 @@ export function k6EnvFor(
 /** The service's scaling as the platform read it, the platform's own settings, and the k6 variables (no secrets). */
 export function settingsOf(
   plan: ScenarioPlan,
-  autoscaling: Record<string, unknown> | undefined,
+  autoscaling: Partial<AutoscalingSettings> | undefined,
   platformSettings: Record<string, string>,
   k6Env: Record<string, string>,
 ): Record<string, string> {
   const settings: Record<string, string> = {};
   if (autoscaling) {
-    const seconds = (key: string) => `${Number(autoscaling[key]) / 1000} s`;
+    const seconds = (ms: number | undefined) => `${Number(ms) / 1000} s`;
     settings["target per replica"] = `${autoscaling.targetValue} in flight (of ${autoscaling.totalValue})`;
-    settings["stable window"] = seconds("stableWindowMs");
-    settings["panic window"] = seconds("panicWindowMs");
+    settings["stable window"] = seconds(autoscaling.stableWindowMs);
+    settings["panic window"] = seconds(autoscaling.panicWindowMs);
     settings["min/max scale"] = `${autoscaling.minScale}/${autoscaling.maxScale}`;
   }
   Object.assign(settings, platformSettings);

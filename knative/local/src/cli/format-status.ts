@@ -1,11 +1,5 @@
 /** The status API's document as a person reads it in a terminal (pure). */
-import type { RevisionStatus, ServiceStatus } from "../controllers/local-serving.ts";
-
-export interface StatusDocument {
-  services: ServiceStatus[];
-  revisions: RevisionStatus[];
-  routes: Record<string, Record<string, number>>;
-}
+import type { StatusDocument } from "../control-api/contract.ts";
 
 export function formatStatus(status: StatusDocument): string {
   const header = ["SERVICE", "REVISION", "TRAFFIC", "TAGS", "READY", "DESIRED", "STABLE", "PANIC", "MODE"];

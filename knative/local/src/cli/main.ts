@@ -4,9 +4,17 @@
  * serves (URL in .data/local-state.json, token in .data/control-token; or
  * PLATFORM_URL and PLATFORM_TOKEN).
  */
-import { type ControlEndpoint, controlRequest, localControlEndpoint } from "../control-api/control-client.ts";
+import type { ConsoleCodeDocument, DeployDocument, ServiceDocument, StatusDocument } from "../control-api/contract.ts";
+import {
+  type ControlEndpoint,
+  controlRequest,
+  localControlEndpoint,
+  type Refusal,
+  readAnswer,
+  refusalOf,
+} from "../control-api/control-client.ts";
 import { parseCommand, USAGE } from "./commands.ts";
-import { formatStatus, type StatusDocument } from "./format-status.ts";
+import { formatStatus } from "./format-status.ts";
 
 export interface CliIo {
   endpoint: ControlEndpoint | undefined;
@@ -32,15 +40,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   try {
     switch (command.kind) {
       case "status": {
-        const res = await controlRequest(endpoint, "GET", "/status");
-        if (!res.ok) return refused(io, res);
-        io.out(formatStatus((await res.json()) as StatusDocument));
+        const answer = await readAnswer<StatusDocument>(await controlRequest(endpoint, "GET", "/status"));
+        if (!answer.ok) return refused(io, answer);
+        io.out(formatStatus(answer.document));
         return 0;
       }
       case "console": {
-        const res = await controlRequest(endpoint, "POST", "/console-codes");
-        if (!res.ok) return refused(io, res);
-        const { url, expiresInSeconds } = (await res.json()) as { url: string; expiresInSeconds: number };
+        const answer = await readAnswer<ConsoleCodeDocument>(await controlRequest(endpoint, "POST", "/console-codes"));
+        if (!answer.ok) return refused(io, answer);
+        const { url, expiresInSeconds } = answer.document;
         io.out(
           `Open ${url}\n(a sign-in link for one browser: it works once, within ${expiresInSeconds / 60} minutes)\n`,
         );
@@ -50,14 +58,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         const query = `tail=${command.tail}${command.follow ? "&follow" : ""}`;
         const path = `/revisions/${encodeURIComponent(command.revision)}/logs?${query}`;
         const res = await controlRequest(endpoint, "GET", path);
-        if (!res.ok) return refused(io, res);
+        if (!res.ok) return refused(io, await refusalOf(res));
         for await (const chunk of res.body ?? []) io.out(Buffer.from(chunk).toString("utf8"));
         return 0;
       }
       case "request": {
         const res = await controlRequest(endpoint, command.method, command.path, { body: command.body });
-        if (!res.ok) return refused(io, res);
-        io.out(describeOutcome(command.done, (await res.json()) as Outcome));
+        const answer = await readAnswer<ServiceDocument | DeployDocument>(res);
+        if (!answer.ok) return refused(io, answer);
+        io.out(describeOutcome(command.done, answer.document));
         return 0;
       }
     }
@@ -75,28 +84,18 @@ function endpointFromEnvironment(): ControlEndpoint | undefined {
   return baseUrl && token ? { baseUrl, token } : undefined;
 }
 
-async function refused(io: CliIo, res: Response): Promise<number> {
-  const problem = (await res.json().catch(() => ({}))) as {
-    detail?: string;
-    errors?: { pointer: string; detail: string }[];
-  };
+function refused(io: CliIo, answer: Refusal): number {
+  const { problem } = answer;
   const fields = (problem.errors ?? []).map((e) => `\n  ${e.pointer}: ${e.detail}`).join("");
-  io.out(`refused (${res.status}): ${problem.detail ?? res.statusText}${fields}\n`);
+  io.out(`refused (${answer.status}): ${problem.detail ?? answer.statusText}${fields}\n`);
   return 1;
 }
 
-interface Outcome {
-  revision?: string;
-  canary?: { weight: number } | null;
-  name?: string;
-  revisions?: { revision: string; percent: number; tags: string[] }[];
-}
-
-function describeOutcome(done: string, body: Outcome): string {
-  if (body.revision) {
+function describeOutcome(done: string, body: ServiceDocument | DeployDocument): string {
+  if (!("revisions" in body)) {
     return `${body.revision} is ready${body.canary ? `; the canary gives it ${body.canary.weight}% and more at each passing check` : " and takes the traffic"}\n`;
   }
-  const split = (body.revisions ?? [])
+  const split = body.revisions
     .filter((r) => r.percent > 0 || r.tags.length > 0)
     .map((r) => `${r.revision} ${r.percent}%${r.tags.length ? ` (${r.tags.join(", ")})` : ""}`)
     .join(", ");

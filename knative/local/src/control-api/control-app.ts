@@ -16,6 +16,13 @@ import { ConflictError, type LocalServing, UnknownServiceError } from "../contro
 import { InvalidManifestError } from "../desired/desired-state.ts";
 import { type AccessRequest, judgeAccess, sameSecret } from "./access-rules.ts";
 import { ConsoleSessions, LOGIN_CODE_TTL_MS, SESSION_COOKIE } from "./console-sessions.ts";
+import type {
+  ConsoleCodeDocument,
+  DeployDocument,
+  SampleDocument,
+  ServiceDocument,
+  StatusDocument,
+} from "./contract.ts";
 import type { History } from "./history.ts";
 import { serviceSeries } from "./history.ts";
 import { canaryMetricsText, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
@@ -104,16 +111,18 @@ export function createControlApp(serving: LocalServing, options: ControlOptions)
     return c.json({
       url: `${new URL(c.req.url).origin}/login?code=${code}`,
       expiresInSeconds: LOGIN_CODE_TTL_MS / 1000,
-    });
+    } satisfies ConsoleCodeDocument);
   });
   app.get("/status", (c) => {
     const routes = Object.fromEntries(
       [...serving.ingress.currentRoutes].map(([host, split]) => [host, Object.fromEntries(split)]),
     );
-    return c.json({ services: serving.services(), revisions: serving.status(), routes });
+    return c.json({ services: serving.services(), revisions: serving.status(), routes } satisfies StatusDocument);
   });
   // What the load-test runner records each second: every revision's counters and gauges, and each service's state.
-  app.get("/sample", (c) => c.json({ sample: sampleOf(serving, Date.now()), services: serving.services() }));
+  app.get("/sample", (c) =>
+    c.json({ sample: sampleOf(serving, Date.now()), services: serving.services() } satisfies SampleDocument),
+  );
   app.get("/history", (c) => c.json({ series: options.history ? serviceSeries(options.history.all()) : {} }));
   app.get("/metrics", (c) =>
     c.body(
@@ -177,7 +186,11 @@ export function createControlApp(serving: LocalServing, options: ControlOptions)
         .map((r) => r.revision)
         .sort()
         .at(-1);
-      return c.json({ service, revision: latest, canary: serving.canaryStatus()[service] ?? null });
+      return c.json({
+        service,
+        revision: latest,
+        canary: serving.canaryStatus()[service] ?? null,
+      } satisfies DeployDocument);
     });
   }
   return app;
@@ -225,7 +238,7 @@ function canariesOf(serving: LocalServing) {
     .flatMap((s) => (s.canary ? [{ service: s.name, namespace: s.namespace, state: s.canary }] : []));
 }
 
-function serviceStatus(serving: LocalServing, name: string) {
+function serviceStatus(serving: LocalServing, name: string): ServiceDocument {
   const service = serving.services().find((s) => s.name === name);
   if (!service) throw problems.notFound(`no Service named "${name}" in the manifests`);
   return { ...service, revisions: serving.status().filter((r) => r.service === name) };

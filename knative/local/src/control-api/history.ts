@@ -5,30 +5,10 @@
  * reads counters; the series are computed from their differences (pure).
  */
 import { LATENCY_BUCKETS } from "../replicas/revision-runtime.ts";
+import type { RevisionSample, Sample } from "./contract.ts";
 
+export type { RevisionSample, Sample } from "./contract.ts";
 export { LATENCY_BUCKETS };
-
-export interface RevisionSample {
-  service: string;
-  revision: string;
-  ready: number;
-  desired: number;
-  /** Requests in flight or held. */
-  concurrency: number;
-  /** The autoscaler's average concurrency over the stable window: what it scales on. */
-  stableConcurrency: number;
-  percent: number;
-  /** Counters since the revision started. */
-  requests: number;
-  errors: number;
-  /** Cumulative per LATENCY_BUCKETS bound. */
-  buckets: number[];
-}
-
-export interface Sample {
-  at: number;
-  revisions: RevisionSample[];
-}
 
 export interface RevisionPoint {
   ready: number;

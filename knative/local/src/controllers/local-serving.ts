@@ -6,10 +6,9 @@
  * traffic step by step; the route reconciler decides what each host serves
  * and the ingress serves it. One clock times them all.
  */
-import type { AutoscalingSettings } from "../autoscaler/annotations.ts";
-import type { ScaleStatus } from "../autoscaler/revision-autoscaler.ts";
 import { analyzeCanary, type CanaryState, startCanary } from "../canary/analysis.ts";
 import { type Clock, startTicker, systemClock, type Ticker } from "../clock.ts";
+import type { RevisionStatus, ServiceStatus } from "../control-api/contract.ts";
 import type { RevisionRequestTotals } from "../control-api/knative-metrics.ts";
 import {
   type DesiredCanary,
@@ -20,13 +19,13 @@ import {
 } from "../desired/desired-state.ts";
 import { type LiveChange, mergeLiveChanges, withTag } from "../desired/live-changes.ts";
 import { Ingress } from "../ingress/ingress.ts";
-import type { LastCrash, RevisionFailure } from "../replicas/revision-runtime.ts";
 import { planRollout } from "../rollout/gradual-rollout.ts";
-import { hostOf, type ResolvedTarget, type TrafficTarget } from "../routing/traffic.ts";
+import { hostOf, type ResolvedTarget } from "../routing/traffic.ts";
 import { resolveEnvironment } from "./environment.ts";
 import { RevisionReconciler } from "./revision-reconciler.ts";
 import { decideRoutes, type HostRoute, type Rollout } from "./route-reconciler.ts";
 
+export type { RevisionStatus, ServiceStatus } from "../control-api/contract.ts";
 export { INITIAL_SCALE_NEVER_ACHIEVED, PROGRESS_DEADLINE_EXCEEDED } from "./revision-reconciler.ts";
 
 export interface LocalServingOptions {
@@ -48,20 +47,6 @@ export interface LocalServingOptions {
   clock?: Clock;
 }
 
-export interface ServiceStatus {
-  name: string;
-  namespace: string;
-  url: string;
-  traffic: TrafficTarget[];
-  minScale: number;
-  maxScale: number;
-  /** What the latest template's annotations make of scaling (target after utilization, windows, bounds). */
-  autoscaling: AutoscalingSettings;
-  liveChange?: LiveChange;
-  canary?: CanaryState;
-  rollout?: { candidate: string; startedAt: number };
-}
-
 /** A change the caller asked for that cannot be made now (HTTP 409). */
 export class ConflictError extends Error {}
 
@@ -70,26 +55,6 @@ export class UnknownServiceError extends Error {
   constructor(service: string) {
     super(`no Service named "${service}" in the manifests`);
   }
-}
-
-export interface RevisionStatus extends ScaleStatus {
-  service: string;
-  namespace: string;
-  revision: string;
-  routed: boolean;
-  /** Share of the service's main host, percent. */
-  percent: number;
-  tags: string[];
-  ready: number;
-  inFlight: number;
-  crashes: number;
-  targetConcurrency: number;
-  /** Replica processes alive: starting, ready or draining. */
-  running?: number;
-  /** Set when the revision was given up: Knative's Ready=False reason and message, and its replicas' last lines. */
-  failure?: RevisionFailure;
-  /** While a crashed replica waits out its CrashLoopBackOff: which one, its exit code and when it starts again. */
-  crashLoop?: LastCrash & { backingOff: number };
 }
 
 export class LocalServing {

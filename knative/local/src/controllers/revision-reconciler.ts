@@ -129,14 +129,18 @@ export class RevisionReconciler {
     return running;
   }
 
-  /** Starts the autoscalers' tickers: the collector every second, the decider and scaler every 2 s. */
+  /**
+   * Starts the autoscalers' ticker: the collector every second, and every
+   * 2 s the decider and scaler right after that second's scrape, so the
+   * window holds the current second.
+   */
   start(): void {
     const live = () => [...this.revisions.values()].filter((r) => !r.runtime.failure);
+    let scrapes = 0;
     this.tickers.push(
       startTicker(this.options.clock, SCRAPE_MS, (now) => {
         for (const r of live()) void r.autoscaler.collect(now);
-      }),
-      startTicker(this.options.clock, TICK_MS, (now) => {
+        if (++scrapes % (TICK_MS / SCRAPE_MS) !== 0) return;
         for (const r of live()) void r.autoscaler.tick(now);
       }),
     );
