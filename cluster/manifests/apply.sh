@@ -17,7 +17,8 @@
 #      quorum (SENTINEL CKQUORUM platform answers OK);
 #   3. the migrations Job (label app.kubernetes.io/part-of=platform-migrations):
 #        condition Complete (stops at condition Failed); a Job whose
-#        template changed (a new image) is replaced, since its template is immutable;
+#        template changed (a new image) is replaced, since its template is
+#        immutable, and one that failed before is run again;
 #   4. everything else, the functions:
 #        kubectl wait ksvc --all --for=condition=Ready
 # Usage: apply.sh [overlay dir]   env: KUBECONFIG (default the cluster's admin
@@ -113,6 +114,11 @@ sentinels_agree() {
 say "Redis: $(until_true "the Sentinels' quorum" sentinels_agree)"
 
 say "3/4 the migrations Job"
+# A Job that failed (e.g. before the database was reachable) is run afresh.
+if [[ "$(k get job migrations -o jsonpath='{.status.conditions[?(@.type=="Failed")].status}' 2>/dev/null)" == True ]]; then
+  say "the last run failed: running it again"
+  k delete job migrations --wait=true
+fi
 if ! out="$(kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations 2>&1)"; then
   grep -q "field is immutable" <<<"$out" || { echo "$out" >&2; exit 1; }
   say "the Job changed: replacing it"
