@@ -8,6 +8,9 @@
  * (`write outage <s> s`) and `lost <n>`; exits 1 if any acknowledged write was
  * lost or writes never resumed.
  *
+ * With --direct the writers insert into the database through the Service
+ * `postgres` instead (a cluster without the functions yet).
+ *
  * env: KUBECONFIG (default the cluster's admin kubeconfig), CLUSTER_NAMESPACE
  * (dev), CLUSTER_INGRESS_URL (Kourier's loopback listener, http://127.0.0.1:31080).
  */
@@ -100,16 +103,17 @@ interface Writer {
   stop(): Promise<void>;
 }
 
-function startWriting(host: string, apiKey: string, prefix: string): Writer {
+/** WORKERS loops, each writing one link after the other; `write` says whether the write was acknowledged. */
+function startWriting(write: (code: string) => Promise<boolean>, prefix: string): Writer {
   const attempts: WriteAttempt[] = [];
   let running = true;
   let n = 0;
   const loops = Array.from({ length: WORKERS }, async () => {
     while (running) {
       const code = `${prefix}${n++}`;
-      const status = await post(host, "/links", apiKey, { targetUrl: `https://example.com/${code}`, code });
-      attempts.push({ at: Date.now(), acknowledged: status === 201, code });
-      if (status !== 201) await sleep(50);
+      const acknowledged = await write(code);
+      attempts.push({ at: Date.now(), acknowledged, code });
+      if (!acknowledged) await sleep(50);
     }
   });
   return {
@@ -131,8 +135,12 @@ async function codesOnLeader(url: string, prefix: string): Promise<Set<string>> 
   }
 }
 
+// --direct: the writers insert into the links table through the Service `postgres` themselves,
+// for a cluster without the functions yet.
+const direct = process.argv.includes("--direct");
 let code = 1;
 let writer: Writer | undefined;
+let pool: postgres.Sql | undefined;
 try {
   const before = await members();
   const leader = leaderOf(before);
@@ -146,10 +154,27 @@ try {
   const { key } = await createApiKey(db, tenant.id, { rateLimitPerMinute: 1_000_000 });
   await admin.end();
 
-  const host = new URL(await kubectl("get", "ksvc", "links", "-o", "jsonpath={.status.url}")).host;
   const prefix = `fo${Date.now().toString(36)}-`;
-  say(`writing through http://${host} (via ${INGRESS.host}) with ${WORKERS} writers`);
-  writer = startWriting(host, key, prefix);
+  if (direct) {
+    const sql = postgres(url, { max: WORKERS, onnotice: () => {}, connect_timeout: 2 });
+    pool = sql;
+    say(`writing into the database through the Service postgres (${new URL(url).host}) with ${WORKERS} writers`);
+    writer = startWriting(
+      (code) =>
+        sql`insert into links (tenant_id, code, target_url) values (${tenant.id}, ${code}, ${`https://example.com/${code}`})`.then(
+          () => true,
+          () => false,
+        ),
+      prefix,
+    );
+  } else {
+    const host = new URL(await kubectl("get", "ksvc", "links", "-o", "jsonpath={.status.url}")).host;
+    say(`writing through http://${host} (via ${INGRESS.host}) with ${WORKERS} writers`);
+    writer = startWriting(
+      async (code) => (await post(host, "/links", key, { targetUrl: `https://example.com/${code}`, code })) === 201,
+      prefix,
+    );
+  }
   const started = writer;
   await until(async () => started.attempts.some((a) => a.acknowledged), 120_000, "the first acknowledged write");
   await sleep(3000);
@@ -193,6 +218,7 @@ try {
   say(`postgres failover test failed: ${error instanceof Error ? error.message : error}`);
 } finally {
   await writer?.stop();
+  await pool?.end({ timeout: 5 });
   agent.destroy();
   process.exit(code);
 }
