@@ -11,20 +11,22 @@
 # usage: build-image.sh <dockerfile> <context-dir> <image-name:tag> [--tag <name:tag>]... [--build-arg K=V]...
 #   --tag         more names for the same image, mapped the same way
 #   --build-arg   passed to the Dockerfile
+#   --no-cache    no layer cache: buildah 1.28 keys a cached USER ${ARG} by its text, not its value
 # env: PLATFORM_REGISTRY (127.0.0.1:5000), PLATFORM_REGISTRY_AUTH (/etc/platform-cluster/registry/auth.json),
 #      PLATFORM_CLUSTER_CACHE (buildah's storage lives in its buildah/ folder)
 # Prints one line per name, "<name in the registry> exists|pushed", the content tag's last.
 source "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [[ $# -ge 3 ]] || usage
 dockerfile="$1" context="$2" names=("$3")
 shift 3
-build_args=() arg_values=()
+build_args=() arg_values=() layers=(--layers)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --tag) [[ $# -ge 2 ]] || usage; names+=("$2"); shift 2 ;;
     --build-arg) [[ $# -ge 2 && "$2" == *=* ]] || usage; build_args+=(--build-arg "$2"); arg_values+=("$2"); shift 2 ;;
+    --no-cache) layers=(--no-cache); shift ;;
     *) usage ;;
   esac
 done
@@ -36,7 +38,7 @@ while read -r s; do
   [[ -e "$context/$s" ]] || { echo "$dockerfile copies $s, which is not in $context" >&2; exit 2; }
   sources+=("$context/${s%/}")
 done < <(dockerfile_sources "$dockerfile" "${arg_values[@]}")
-content="content-$(content_hash "$dockerfile" "${sources[@]}" -- $(printf '%s\n' "${arg_values[@]}" | sort))"
+content="content-$(content_hash "$dockerfile" "${sources[@]}" -- $(printf '%s\n' "${arg_values[@]}" | sort) "${layers[@]}")"
 
 targets=()
 for n in "${names[@]}"; do targets+=("$(local_name "$n")") || exit 2; done
@@ -55,7 +57,7 @@ buildah=(buildah --root "$CACHE_DIR/buildah/storage" --runroot /run/platform-clu
 registry_flags=(--tls-verify=false)
 [[ -r "$REGISTRY_AUTH_FILE" ]] && registry_flags+=(--authfile "$REGISTRY_AUTH_FILE")
 started=$SECONDS
-"${buildah[@]}" bud --isolation chroot --layers --pull "${registry_flags[@]}" \
+"${buildah[@]}" bud --isolation chroot "${layers[@]}" --pull "${registry_flags[@]}" \
   -f "$dockerfile" -t "$first" "${build_args[@]}" "$context" >&2
 for t in "${targets[@]:1}"; do "${buildah[@]}" tag "$first" "$t"; done
 for t in "${targets[@]}"; do
