@@ -1,16 +1,18 @@
 /**
  * Runs the platform's images from the registry, as containers of the image
  * builder (`buildah run`, chroot isolation: the host's network, so they listen
- * on 127.0.0.1:8080 one at a time), against a real PostgreSQL and redis-server:
+ * on 127.0.0.1:8080 one at a time, or a free port given as PORT where 8080 is
+ * taken), against a real PostgreSQL and redis-server:
  * the migrations image migrates an empty database and seeds it, then each function's
  * container must answer queue-proxy's probe of /health/readiness with 200 on
  * 8080 (the kit answers health there only to probes), and its V8 code cache
  * must be one its node accepts. Prints one line per image; exits 1 on any failure.
- *   npx tsx cluster/images/check-images.ts    (after cluster/images/platform-images.sh; port 8080 free)
+ *   npx tsx cluster/images/check-images.ts    (after cluster/images/platform-images.sh)
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { chmod, rm } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
@@ -47,10 +49,22 @@ function containerOf(image: string): string {
   return buildah("from", "--pull=false", image);
 }
 
+/** Whether nothing listens on `port` (the containers share the host's network). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once("error", () => resolve(false))
+      .listen(port, "0.0.0.0", () => server.close(() => resolve(true)));
+  });
+}
+
 /** The image's own command and user, from the working container's configuration. */
-function configOf(container: string): { cmd: string[]; user: string } {
-  const info = JSON.parse(buildah("inspect", container)) as { OCIv1: { config: { Cmd?: string[]; User?: string } } };
-  return { cmd: info.OCIv1.config.Cmd ?? [], user: info.OCIv1.config.User ?? "root" };
+function configOf(container: string): { cmd: string[]; user: string; env: string[] } {
+  const info = JSON.parse(buildah("inspect", container)) as {
+    OCIv1: { config: { Cmd?: string[]; User?: string; Env?: string[] } };
+  };
+  const { config } = info.OCIv1;
+  return { cmd: config.Cmd ?? [], user: config.User ?? "root", env: config.Env ?? [] };
 }
 
 function runIn(container: string, env: Record<string, string>, command: string[]): ChildProcess {
@@ -133,20 +147,27 @@ async function main(): Promise<boolean> {
     for (const fn of FUNCTIONS) {
       const container = containerOf(`${PREFIX}/${fn}:${TAG}`);
       containers.push(container);
-      const { cmd, user } = configOf(container);
-      const replica = runIn(container, env, cmd);
+      const config = configOf(container);
+      // The image listens on 8080 (its PORT); where this machine has 8080 taken, on a free port instead.
+      const port = (await portIsFree(8080)) ? 8080 : await freePort();
+      const replica = runIn(container, port === 8080 ? env : { ...env, PORT: String(port) }, config.cmd);
       const replicaOutput = output(replica);
-      const readyMs = await readyWithin("http://127.0.0.1:8080/health/readiness", replica, READY_TIMEOUT_MS);
+      const readyMs = await readyWithin(`http://127.0.0.1:${port}/health/readiness`, replica, READY_TIMEOUT_MS);
       replica.kill("SIGTERM");
       await exited(replica);
       const check = runIn(container, {}, ["node", "-e", CACHE_ACCEPTED]);
       const checkOutput = output(check);
       await exited(check);
       const cache = checkOutput().trim();
-      const passed = readyMs !== undefined && cache === "accepted";
+      const imagePort = config.env.includes("PORT=8080");
+      const passed = readyMs !== undefined && cache === "accepted" && imagePort;
       ok &&= passed;
+      const where =
+        port === 8080
+          ? "8080"
+          : `${port} (8080 is taken on this machine; the image's PORT is ${imagePort ? "8080" : "NOT 8080"})`;
       console.log(
-        `${fn}: ${readyMs === undefined ? "NOT ready" : `ready on 8080 in ${readyMs} ms`}, user ${user}, ` +
+        `${fn}: ${readyMs === undefined ? "NOT ready" : `ready on ${where} in ${readyMs} ms`}, user ${config.user}, ` +
           `code cache ${cache}`,
       );
       if (!passed) console.log(replicaOutput().split("\n").slice(-20).join("\n"));

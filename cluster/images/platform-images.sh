@@ -17,9 +17,17 @@ if [[ -z "${NODE_IMAGE:-}" ]]; then
 fi
 log "runtime base: $NODE_IMAGE"
 
-log "bundling the functions and the migrate and seed CLIs (the local platform's bundler)"
-(cd "$REPO_DIR" && npx tsx cluster/images/build-context.ts functions "$ctx/functions" &&
-  npx tsx cluster/images/build-context.ts migrations "$ctx/migrations")
+# The bundles are made again only when what goes into them changed (a bundle is a function of these).
+sources="$(cd "$REPO_DIR" && content_hash functions db processes patches package-lock.json \
+  cluster/images/build-context.ts cluster/images/warm-code-cache.cjs)"
+if [[ "$(cat "$ctx/sources" 2>/dev/null)" == "$sources" ]]; then
+  log "bundles: sources unchanged since the last run ($sources)"
+else
+  log "bundling the functions and the migrate and seed CLIs (the local platform's bundler)"
+  (cd "$REPO_DIR" && npx tsx cluster/images/build-context.ts functions "$ctx/functions" &&
+    npx tsx cluster/images/build-context.ts migrations "$ctx/migrations")
+  echo "$sources" >"$ctx/sources"
+fi
 
 # image_of FUNCTION: the image its Knative Service names in knative/base.
 image_of() {
