@@ -87,6 +87,10 @@ async function main(): Promise<number> {
     for (const figure of result.figures) console.log(`   ${figure}`);
     console.log(`   ${result.ok ? "PASS" : "FAIL"}`);
     verdicts.push({ name, ok: result.ok });
+    // Each check's Services go before the next starts: one node has little CPU to spare.
+    await kubectl(["-n", ctx.testNamespace, "delete", "ksvc", "--all", "--wait=true", "--timeout=120s"]).catch(
+      () => undefined,
+    );
   }
   await kubectl(["delete", "namespace", ctx.testNamespace, "--wait=false"]).catch(() => undefined);
   if (!values.keep) {
