@@ -17,3 +17,20 @@ export async function waitFor(check: () => boolean | Promise<boolean>, options: 
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
   }
 }
+
+/**
+ * Retries `check` until it stops throwing, and resolves with what it
+ * returns; for assertions on effects that cross processes (pub/sub, batches).
+ * After `timeoutMs` the last error is thrown.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestWithHost } from "./testing/http-with-host.ts";
 
@@ -40,11 +41,15 @@ beforeAll(async () => {
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("The platform is up")) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+      return output.includes("The platform is up");
+    },
+    { what: "npm start to come up", timeoutMs: 60_000, intervalMs: 100 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${output}`);
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -93,12 +98,11 @@ describe("npm start", () => {
       expect(redirect.headers.location).toBe("https://knative.dev/docs/");
     }
 
-    let total = 0;
-    for (let i = 0; i < 50 && total < 2; i++) {
-      await new Promise((r) => setTimeout(r, 200)); // clicks are written in batches, at least every second
-      total = JSON.parse((await call("analytics.default.localhost", "/stats", { headers: auth })).body).total;
-    }
-    expect(total).toBe(2);
+    // Clicks are written in batches, at least every second.
+    const total = async () =>
+      JSON.parse((await call("analytics.default.localhost", "/stats", { headers: auth })).body).total;
+    await waitFor(async () => (await total()) >= 2, { what: "the two clicks in the stats", intervalMs: 200 });
+    expect(await total()).toBe(2);
 
     // The control API's token: made at this first start, printed once, kept for its owner only.
     const token = (await readFile(join(dataDir, "control-token"), "utf8")).trim();

@@ -10,6 +10,8 @@ import { type BaseConfig, baseConfigSchema, loadConfig } from "../config.ts";
 import { type ContextOptions, createFunctionContext, type FunctionContext } from "../runtime.ts";
 
 export { freshDatabase, testDatabaseIsCitus } from "@platform/db/testing";
+/** The one polling helper (@platform/processes/wait-for), here for the tests that import the kit's testing. */
+export { eventually, waitFor } from "@platform/processes/wait-for";
 
 export async function freshRedisUrl(): Promise<string> {
   const base = inject("redisUrl");
@@ -43,19 +45,6 @@ export function createTestContext(options: TestContextOptions): FunctionContext<
     ...options.env,
   });
   return createFunctionContext(config, options);
-}
-
-/** Polls `check` until it stops throwing; for effects that cross processes (pub/sub). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
 
 export async function waitForRedis(redis: Redis | undefined): Promise<void> {

@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RevisionRuntime } from "../replicas/revision-runtime.ts";
@@ -95,8 +96,7 @@ describe("the autoscaler under real load", () => {
     );
     runtime.onDemand = () => void autoscaler.demand(Date.now());
     await autoscaler.start();
-    for (let i = 0; i < 400 && runtime.readyCount < 1; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(runtime.readyCount).toBe(1);
+    await waitFor(() => runtime.readyCount === 1, { what: "the echo replica to be ready" });
 
     // The platform's timers: collect every second, decide every 2 s right after it.
     collected.push(Date.now());

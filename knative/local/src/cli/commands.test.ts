@@ -61,6 +61,8 @@ describe("parseCommand: the request each command line makes", () => {
     [["env", "links"], "env needs a service and NAME=value or NAME-"],
     [["env", "links", "FAIL RATE"], '"FAIL RATE" is not NAME=value or NAME-'],
     [["logs", "links-00001", "--tail", "0"], "--tail needs a whole number of lines"],
+    [["logs", "links-00001", "--tial", "3"], "Unknown option '--tial'"],
+    [["status", "--follow"], "--tail and --follow are options of logs"],
   ])("%j is refused: %s", (args, message) => {
     const parsed = parseCommand(args);
     expect("error" in parsed && parsed.error).toContain(message);

@@ -2,7 +2,9 @@
  * The platform CLI's commands, parsed into the control API request each one
  * makes (pure, so every spelling is tested without a platform running). The
  * syntax follows `kn service update`: `rev=percent`, `@latest`, `rev=tag`.
+ * Options are read by node:util's parseArgs.
  */
+import { parseArgs } from "node:util";
 
 export const USAGE = `usage: npm run platform -- <command>
   status                                   services, revisions, replicas, concurrency, routes
@@ -26,12 +28,22 @@ export type Command =
 
 /** The request a command line makes, or the reason it is wrong (with the usage). */
 export function parseCommand(args: string[]): Command | { error: string } {
-  const [name, subject, ...rest] = args;
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(args);
+  } catch (error) {
+    return { error: `${error instanceof Error ? error.message : error}\n\n${USAGE}` };
+  }
+  const { values: options, positionals } = parsed;
+  const [name, subject, ...rest] = positionals;
+  if (options.help) return { kind: "help" };
+  if (name !== "logs" && (options.tail !== undefined || options.follow)) {
+    return { error: `--tail and --follow are options of logs\n\n${USAGE}` };
+  }
   const service = subject ? encodeURIComponent(subject) : "";
   const needsSubject = (what: string) => ({ error: `${name} needs ${what}\n\n${USAGE}` });
   switch (name) {
     case "help":
-    case "--help":
       return { kind: "help" };
     case "status":
       return { kind: "status" };
@@ -124,14 +136,26 @@ export function parseCommand(args: string[]): Command | { error: string } {
         done: "reset to the manifests",
       };
     case "logs": {
-      if (!subject) return needsSubject("a revision, e.g. redirect-00001");
-      const follow = rest.includes("--follow") || rest.includes("-f");
-      const tailAt = rest.indexOf("--tail");
-      const tail = tailAt >= 0 ? Number(rest[tailAt + 1]) : 100;
+      if (!subject || rest.length > 0) return needsSubject("a revision, e.g. redirect-00001");
+      const tail = options.tail === undefined ? 100 : Number(options.tail);
       if (!Number.isInteger(tail) || tail <= 0) return { error: "--tail needs a whole number of lines, 1 or more" };
-      return { kind: "logs", revision: subject, tail, follow };
+      return { kind: "logs", revision: subject, tail, follow: options.follow ?? false };
     }
     default:
       return { error: USAGE };
   }
+}
+
+/** The options any command line may carry; everything else is positional (`NAME-` included). */
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      tail: { type: "string" },
+      follow: { type: "boolean", short: "f" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
 }

@@ -7,6 +7,7 @@
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RevisionConfig, RevisionRuntime } from "../replicas/revision-runtime.ts";
 import { Ingress } from "./ingress.ts";
@@ -206,7 +207,4 @@ function withBody(
   });
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(check()).toBe(true);
-}
+const until = (check: () => boolean) => waitFor(check, { what: "the runtime's state" });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Clock, ManualClock } from "../clock.ts";
 import { type RevisionConfig, RevisionRuntime } from "./revision-runtime.ts";
@@ -28,19 +29,22 @@ async function serve(overrides: Partial<RevisionConfig> = {}, clock?: Clock) {
     freePort,
     clock,
   );
-  const server: Server = createServer((req, res) => void runtime.handle(req, res));
+  let arrived = 0;
+  const server: Server = createServer((req, res) => {
+    arrived++; // handle() takes its replica slot or queue place before it first awaits
+    void runtime.handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   cleanups.push(async () => {
     await runtime.stopAll();
     await new Promise((resolve) => server.close(resolve));
   });
-  return { runtime, url };
+  return { runtime, url, arrived: () => arrived };
 }
 
-const untilReady = async (runtime: RevisionRuntime, count: number) => {
-  for (let i = 0; i < 200 && runtime.readyCount < count; i++) await new Promise((r) => setTimeout(r, 25));
-};
+const untilReady = (runtime: RevisionRuntime, count: number) =>
+  waitFor(() => runtime.readyCount >= count, { what: `${count} ready replica(s)` });
 
 describe("a revision's request path", () => {
   it("holds a request while a revision at zero starts a replica, then serves it (cold start)", async () => {
@@ -56,11 +60,11 @@ describe("a revision's request path", () => {
   });
 
   it("answers 503 `pending request queue full` past containerConcurrency + 10 x containerConcurrency", async () => {
-    const { runtime, url } = await serve({ containerConcurrency: 1 });
+    const { runtime, url, arrived } = await serve({ containerConcurrency: 1 });
     await runtime.scaleTo(1);
     await untilReady(runtime, 1);
     const held = Array.from({ length: 11 }, () => fetch(`${url}/slow?ms=400`));
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => arrived() >= 11, { what: "11 requests at the revision" });
     const refused = await fetch(`${url}/`);
     expect(refused.status).toBe(503);
     expect(await refused.text()).toBe("pending request queue full");
@@ -147,7 +151,4 @@ describe("a replica that exits at start (CrashLoopBackOff, in virtual time)", ()
   });
 });
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(check()).toBe(true);
-}
+const until = (check: () => boolean) => waitFor(check, { what: "the runtime's state" });

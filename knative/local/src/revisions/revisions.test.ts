@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { freshDatabase } from "@platform/kit/testing";
 import { bundleFunction } from "@platform/processes/bundle";
 import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { describe, expect, it } from "vitest";
 import { nextRevision, type RevisionRecord, revisionName } from "./revision-names.ts";
 
@@ -47,18 +48,13 @@ describe("a revision's bundle", () => {
         stdio: "ignore",
       });
       try {
-        let status = 0;
-        for (let i = 0; i < 100 && status !== 200; i++) {
-          // As queue-proxy probes it; without the probe header the public port has no health endpoints.
-          status = await fetch(`http://127.0.0.1:${port}/health/liveness`, {
-            headers: { "k-kubelet-probe": "queue" },
-          }).then(
-            (r) => r.status,
-            () => 0,
+        // As queue-proxy probes it; without the probe header the public port has no health endpoints.
+        const live = () =>
+          fetch(`http://127.0.0.1:${port}/health/liveness`, { headers: { "k-kubelet-probe": "queue" } }).then(
+            (r) => r.status === 200,
+            () => false,
           );
-          if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(status).toBe(200);
+        await waitFor(live, { what: "the bundle's liveness", intervalMs: 100 });
         const liveness = await fetch(`http://127.0.0.1:${metricsPort}/health/liveness`);
         expect(await liveness.json()).toEqual({ status: "ok", revision: "redirect-00001" });
         const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
