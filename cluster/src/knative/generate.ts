@@ -8,7 +8,8 @@
  *                          knative/base/knative-serving and of --configmaps laid over the module's
  *   kourier --out <dir> [--http-node-port 31080] [--https-node-port 31443]
  *       kourier.yaml       Kourier's controller, the Envoy gateway, its Services (external on node ports)
- * usage: tsx cluster/src/knative/generate.ts serving|kourier --out <dir> ...
+ * usage: tsx cluster/src/knative/generate.ts serving|kourier --out <dir> ... [--cpu-request <deployment>=<cpu>]...
+ *   --cpu-request  a Deployment's CPU request instead of the module's (repeatable)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -16,7 +17,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
-import { type ConfigMap, type KubeObject, knativeImages, renderKourier, renderServing } from "./render.ts";
+import {
+  type ConfigMap,
+  type KubeObject,
+  knativeImages,
+  renderKourier,
+  renderServing,
+  withCpuRequests,
+} from "./render.ts";
 
 const repo = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -72,6 +80,7 @@ const { values, positionals } = parseArgs({
     configmaps: { type: "string" },
     "http-node-port": { type: "string", default: "31080" },
     "https-node-port": { type: "string", default: "31443" },
+    "cpu-request": { type: "string", multiple: true, default: [] },
   },
 });
 const [what] = positionals;
@@ -89,6 +98,13 @@ if (!servingVersion || !kourierVersion || !pinned.envoy_version)
 const images = knativeImages({ serving: servingVersion, kourier: kourierVersion });
 const serving = moduleDir("knative.dev/serving", servingVersion);
 const networkingPin = requiredVersion(serving, "knative.dev/networking");
+const cpuRequests = Object.fromEntries(
+  (values["cpu-request"] ?? []).map((pair) => {
+    const [name, cpu] = pair.split("=");
+    if (!name || !cpu) throw new Error(`--cpu-request ${pair}: expected <deployment>=<cpu>`);
+    return [name, cpu];
+  }),
+);
 mkdirSync(out, { recursive: true });
 
 if (what === "serving") {
@@ -108,7 +124,7 @@ if (what === "serving") {
     images,
   });
   write(join(out, "serving-crds.yaml"), crds);
-  write(join(out, "serving-core.yaml"), core);
+  write(join(out, "serving-core.yaml"), withCpuRequests(core, cpuRequests));
 } else {
   const kourier = moduleDir("knative.dev/net-kourier", kourierVersion);
   const kourierNetworking = requiredVersion(kourier, "knative.dev/networking");
@@ -123,5 +139,5 @@ if (what === "serving") {
     envoyImage: `docker.io/envoyproxy/envoy:v${pinned.envoy_version}`,
     nodePorts: { http: Number(values["http-node-port"]), https: Number(values["https-node-port"]) },
   });
-  write(join(out, "kourier.yaml"), ingress);
+  write(join(out, "kourier.yaml"), withCpuRequests(ingress, cpuRequests));
 }

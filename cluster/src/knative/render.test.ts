@@ -7,6 +7,7 @@ import {
   renderKourier,
   renderServing,
   resolveKoImages,
+  withCpuRequests,
 } from "./render.ts";
 
 const images = knativeImages({ serving: "v0.48.2", kourier: "v0.48.0" });
@@ -216,5 +217,47 @@ describe("renderKourier", () => {
     ],
   ])("refuses a config with %s", (_, kourier, message) => {
     expect(() => renderKourier({ ...sources, kourier })).toThrow(message);
+  });
+});
+
+describe("withCpuRequests", () => {
+  const deployment = (name: string, containers: object[]) =>
+    object("Deployment", name, "knative-serving", { spec: { replicas: 1, template: { spec: { containers } } } });
+  const activator = deployment("activator", [
+    { name: "activator", resources: { requests: { cpu: "300m", memory: "60Mi" }, limits: { cpu: "1" } } },
+  ]);
+  const gateway = deployment("gateway", [{ name: "envoy" }]);
+
+  it.each([
+    [
+      "replaces the request and keeps memory and limits",
+      [activator],
+      { activator: "50m" },
+      [
+        deployment("activator", [
+          { name: "activator", resources: { requests: { cpu: "50m", memory: "60Mi" }, limits: { cpu: "1" } } },
+        ]),
+      ],
+    ],
+    [
+      "adds one where there was none",
+      [gateway],
+      { gateway: "100m" },
+      [deployment("gateway", [{ name: "envoy", resources: { requests: { cpu: "100m" } } }])],
+    ],
+    [
+      "leaves other objects alone",
+      [activator, object("Service", "activator")],
+      {},
+      [activator, object("Service", "activator")],
+    ],
+  ])("%s", (_, objects, requests, expected) => {
+    expect(withCpuRequests(objects, requests)).toEqual(expected);
+  });
+
+  it("refuses a Deployment the manifests do not have", () => {
+    expect(() => withCpuRequests([activator, object("Service", "webhook")], { webhook: "50m" })).toThrow(
+      "no Deployment named webhook",
+    );
   });
 });

@@ -162,3 +162,31 @@ function onNodePorts(service: KubeObject, nodePorts: KourierSources["nodePorts"]
   });
   return { ...service, spec: { ...spec, type: "NodePort", ports } };
 }
+
+/**
+ * The objects with these Deployments' containers requesting this much CPU (name -> quantity):
+ * the modules' requests (activator 300m, Kourier 200m each...) are sized for nodes to spare,
+ * and on a 2-core node they alone would leave no room for the functions.
+ */
+export function withCpuRequests(
+  objects: readonly KubeObject[],
+  requests: Readonly<Record<string, string>>,
+): KubeObject[] {
+  const missing = Object.keys(requests).filter(
+    (name) => !objects.some((o) => o.kind === "Deployment" && o.metadata.name === name),
+  );
+  if (missing.length > 0) throw new Error(`no Deployment named ${missing.join(", ")}`);
+  return objects.map((object) => {
+    const cpu = object.kind === "Deployment" ? requests[object.metadata.name] : undefined;
+    if (cpu === undefined) return object;
+    const spec = object.spec as { template: { spec: { containers: { resources?: { requests?: object } }[] } } };
+    const containers = spec.template.spec.containers.map((c) => ({
+      ...c,
+      resources: { ...c.resources, requests: { ...c.resources?.requests, cpu } },
+    }));
+    return {
+      ...object,
+      spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers } } },
+    };
+  });
+}
