@@ -95,6 +95,11 @@ fi
 rendered="$(mktemp)"
 trap 'rm -f "$rendered"' EXIT
 kubectl kustomize "$overlay" >"$rendered"
+# kubectl's client-side apply reports some objects "configured" with a patch that changes nothing (seen
+# with kubectl 1.32 on Kubernetes 1.36), so whether anything changes is asked of the server first.
+if kubectl diff -f "$rendered" >/dev/null 2>&1; then
+  say "the cluster already matches $overlay: nothing to change"
+fi
 
 say "1/4 the data services: PostgreSQL with Patroni, Redis with Sentinels"
 kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-data
