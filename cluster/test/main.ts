@@ -92,7 +92,6 @@ async function main(): Promise<number> {
       () => undefined,
     );
   }
-  await kubectl(["delete", "namespace", ctx.testNamespace, "--wait=false"]).catch(() => undefined);
   if (!values.keep) {
     console.log("== cluster down");
     await runCommand("npm", ["run", "-s", "cluster", "--", "down"]);
