@@ -12,7 +12,7 @@ export const scaleFromZero: Check = {
       ok: first.status === 200 && second.status === 200,
       figures: [
         `scaled to zero after ${first.waitedForZeroS.toFixed(0)} s idle; first request from zero: ${first.status} in ${first.ms.toFixed(0)} ms`,
-        `again: ${second.status} in ${second.ms.toFixed(0)} ms (npm run bench:cluster-coldstart for p50 over more)`,
+        `again: ${second.status} in ${second.ms.toFixed(0)} ms (npm run bench:cluster: p50 over more rounds)`,
       ],
     };
   },
