@@ -110,11 +110,11 @@ async function main() {
       kourier: () => load(INGRESS_URL.href, direct.host),
       "pod (queue-proxy)": () => load(direct.podUrl, undefined),
     };
-    const results: Record<string, Result[]> = {};
+    const results: Record<string, Result[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, run] of Object.entries(paths)) {
         const r = await run();
-        (results[name] ??= []).push(r);
+        results[name]?.push(r);
         log(
           `  round ${round + 1} ${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  errors ${r.errors}`,
         );

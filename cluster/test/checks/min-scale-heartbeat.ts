@@ -1,7 +1,13 @@
 /**
  * F6: a Service with min-scale 5 updated to a new revision while a heartbeat
- * asks every replica (its queue-proxy, by pod IP) every 200 ms: at least 4
- * answer in every round. Writes the rounds as a chart.
+ * asks every replica every 200 ms whether it serves: at least 4 answer in
+ * every round. Writes the rounds as a chart.
+ *
+ * The heartbeat is the probe the kubelet sends to queue-proxy (kube-probe's
+ * User-Agent and `K-Network-Probe: queue`): queue-proxy answers it itself, 200
+ * when its container is ready and it is not draining, and does not count it as
+ * a request, so the heartbeat does not keep the old revision's pods alive as a
+ * request to the function would.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -63,6 +69,7 @@ export const minScaleHeartbeat: Check = {
           pods.map(async (pod) => {
             try {
               const res = await request(`http://${pod.status.podIP}:${QUEUE_PROXY_PORT}/`, {
+                headers: { "user-agent": "kube-probe/1.36", "k-network-probe": "queue" },
                 headersTimeout: BEAT_MS * 2,
                 bodyTimeout: BEAT_MS * 2,
               });
