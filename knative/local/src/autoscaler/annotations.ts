@@ -14,25 +14,10 @@ const WINDOW_MAX_MS = 3_600_000;
 const KPA = "kpa.autoscaling.knative.dev";
 const HPA = "hpa.autoscaling.knative.dev";
 
-export interface AutoscalingSettings {
-  class: "kpa" | "hpa";
-  metric: "concurrency" | "rps";
-  /** Per-replica target after utilization: what the decider divides by. */
-  targetValue: number;
-  /** Per-replica capacity. */
-  totalValue: number;
-  targetBurstCapacity: number;
-  stableWindowMs: number;
-  panicWindowMs: number;
-  panicThreshold: number;
-  minScale: number;
-  /** 0 is unlimited. */
-  maxScale: number;
-  initialScale: number;
-  activationScale: number;
-  scaleDownDelayMs: number;
-  scaleToZeroPodRetentionMs: number;
-}
+// The shape the control API reports (its contract module has no dependencies).
+import type { AutoscalingSettings } from "../control-api/contract.ts";
+
+export type { AutoscalingSettings };
 
 export type Annotations = Record<string, string | undefined>;
 

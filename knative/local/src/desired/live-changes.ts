@@ -7,17 +7,11 @@
  * so they go through the same validation, until they are reset (Git stays the
  * source of truth: on a cluster Flux would undo them at its next sync).
  */
+
+import type { LiveChange } from "../control-api/contract.ts";
 import type { TrafficTarget } from "../routing/traffic.ts";
 
-export interface LiveChange {
-  traffic?: TrafficTarget[];
-  minScale?: number;
-  maxScale?: number;
-  /** autoscaling.knative.dev/window, e.g. "6s". */
-  window?: string;
-  /** Variables set on the first container; null removes one (`--env NAME-`). */
-  env?: Record<string, string | null>;
-}
+export type { LiveChange };
 
 /** A later change over an earlier one: fields replace, variables merge. */
 export function mergeLiveChanges(before: LiveChange | undefined, change: LiveChange): LiveChange {
