@@ -2,17 +2,26 @@
  * npm run bench:cluster — on the running cluster (npm run cluster -- up):
  * 1. cold start from zero through Knative's activator: p50 over rounds of
  *    "wait until the Service has no pod, time one request";
- * 2. throughput of one replica of the same echo Service, in alternating rounds:
- *    through Kourier's Envoy and the activator (target-burst-capacity -1 keeps
- *    it in the path), through Kourier straight to the pod (burst capacity 0),
- *    and direct to the pod's queue-proxy; prints requests/s, p50 and the
- *    ratios to direct.
+ * 2. throughput of one replica of the same echo server, in alternating rounds
+ *    in one run: through Kourier's Envoy and the activator
+ *    (target-burst-capacity -1 keeps it in the path), through Kourier straight
+ *    to the pod (burst capacity 0), direct to the pod's queue-proxy, and, side
+ *    by side on the same machine, through the local platform's ingress and
+ *    direct to its replica; prints requests/s, p50, each ingress's ratio to
+ *    its direct path, and the local ingress's to Kourier's (the whole path to
+ *    the same server on each platform; a pod adds its queue-proxy).
  * env: BENCH_COLD_ROUNDS (5), BENCH_ROUNDS (3), BENCH_SECONDS (6), BENCH_CONNECTIONS (32).
  */
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ingress } from "@platform/local/ingress";
+import { RevisionRuntime } from "@platform/local/revision-runtime";
+import { type LoadResult, loadWithAutocannon } from "@platform/processes/autocannon";
+import { freePort } from "@platform/processes/free-port";
+import { waitFor } from "@platform/processes/wait-for";
 import { coldStart, deployColdService } from "../test/cold-start.ts";
-import { echoService } from "../test/fixtures.ts";
+import { ECHO_SERVER, echoService } from "../test/fixtures.ts";
 import { INGRESS_URL } from "../test/ingress.ts";
 import { kubectl, kubectlJson, waitServiceReady } from "../test/kube.ts";
 
@@ -22,38 +31,44 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 
-interface Result {
-  rps: number;
-  p50: number;
-  errors: number;
+function load(url: string, host: string | undefined): Promise<LoadResult> {
+  return loadWithAutocannon(url, { connections: CONNECTIONS, seconds: SECONDS, headers: host ? { host } : {} });
 }
 
-function load(url: string, host: string | undefined): Promise<Result> {
-  const args = [autocannonBin, "-j", "-c", String(CONNECTIONS), "-d", String(SECONDS)];
-  if (host) args.push("-H", `host=${host}`);
-  args.push(url);
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
-  let out = "";
-  child.stdout.on("data", (chunk) => {
-    out += chunk;
-  });
-  return new Promise((resolve, reject) =>
-    child.on("exit", () => {
-      try {
-        const r = JSON.parse(out) as {
-          requests: { average: number };
-          latency: { p50: number };
-          errors: number;
-          non2xx: number;
-        };
-        resolve({ rps: r.requests.average, p50: r.latency.p50, errors: r.errors + r.non2xx });
-      } catch (error) {
-        reject(error);
-      }
-    }),
+/** The same echo server as one replica of the local platform, behind the local platform's ingress. */
+async function localEcho(dir: string) {
+  const entry = join(dir, "echo.cjs");
+  await writeFile(entry, ECHO_SERVER);
+  const runtime = new RevisionRuntime(
+    {
+      service: "echo",
+      revision: "echo-one",
+      entry,
+      env: {},
+      readinessPath: "/",
+      containerConcurrency: 0,
+      timeoutSeconds: 30,
+    },
+    freePort,
   );
+  await runtime.scaleTo(1);
+  await waitFor(() => runtime.readyCount >= 1, { timeoutMs: 30_000, what: "the local echo replica to be ready" });
+  const replica = runtime.replicas[0];
+  if (!replica) throw new Error("the local echo replica did not start");
+  const ingress = new Ingress((name) => (name === "echo-one" ? runtime : undefined));
+  const host = "echo.cluster-bench.localhost";
+  ingress.setRoutes(new Map([[host, new Map([["echo-one", 100]])]]));
+  const port = await ingress.listen(0);
+  return {
+    host,
+    ingressUrl: `http://127.0.0.1:${port}/`,
+    replicaUrl: `${replica.url}/`,
+    async stop() {
+      await runtime.stopAll();
+      await ingress.close();
+    },
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -84,6 +99,7 @@ async function oneReplica(name: string, burstCapacity: string): Promise<{ host: 
 }
 
 async function main() {
+  const dir = await mkdtemp(join(tmpdir(), "cluster-bench-"));
   await kubectl(["create", "namespace", NAMESPACE, "--dry-run=client", "-o", "yaml"]).then((y) =>
     kubectl(["apply", "-f", "-"], y),
   );
@@ -105,29 +121,40 @@ async function main() {
     log(`== one replica: ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections`);
     const viaActivator = await oneReplica("via-activator", "-1");
     const direct = await oneReplica("direct-path", "0");
-    const paths = {
-      "kourier+activator": () => load(INGRESS_URL.href, viaActivator.host),
-      kourier: () => load(INGRESS_URL.href, direct.host),
-      "pod (queue-proxy)": () => load(direct.podUrl, undefined),
-    };
-    const results: Record<string, Result[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, run] of Object.entries(paths)) {
-        const r = await run();
-        results[name]?.push(r);
-        log(
-          `  round ${round + 1} ${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  errors ${r.errors}`,
-        );
+    const local = await localEcho(dir);
+    try {
+      const paths = {
+        "kourier+activator": () => load(INGRESS_URL.href, viaActivator.host),
+        kourier: () => load(INGRESS_URL.href, direct.host),
+        "pod (queue-proxy)": () => load(direct.podUrl, undefined),
+        "local ingress": () => load(local.ingressUrl, local.host),
+        "local replica": () => load(local.replicaUrl, undefined),
+      };
+      const results: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, run] of Object.entries(paths)) {
+          const r = await run();
+          results[name]?.push(r);
+          log(
+            `  round ${round + 1} ${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  errors ${r.errors}`,
+          );
+        }
       }
+      const rps = (name: string) => median((results[name] ?? []).map((r) => r.rps));
+      const p50 = (name: string) => median((results[name] ?? []).map((r) => r.p50));
+      for (const name of Object.keys(paths))
+        log(`${name.padEnd(18)} median ${rps(name).toFixed(0)} req/s, p50 ${p50(name)} ms`);
+      log(`ratio kourier/pod ${(rps("kourier") / rps("pod (queue-proxy)")).toFixed(2)}`);
+      log(`ratio kourier+activator/pod ${(rps("kourier+activator") / rps("pod (queue-proxy)")).toFixed(2)}`);
+      log(`ratio local ingress/replica ${(rps("local ingress") / rps("local replica")).toFixed(2)}`);
+      // The whole path a user's request takes to the same server, each platform's ingress included.
+      log(`ratio local ingress/kourier ${(rps("local ingress") / rps("kourier")).toFixed(2)}`);
+    } finally {
+      await local.stop();
     }
-    const rps = (name: string) => median((results[name] ?? []).map((r) => r.rps));
-    const p50 = (name: string) => median((results[name] ?? []).map((r) => r.p50));
-    for (const name of Object.keys(paths))
-      log(`${name.padEnd(18)} median ${rps(name).toFixed(0)} req/s, p50 ${p50(name)} ms`);
-    log(`ratio kourier/pod ${(rps("kourier") / rps("pod (queue-proxy)")).toFixed(2)}`);
-    log(`ratio kourier+activator/pod ${(rps("kourier+activator") / rps("pod (queue-proxy)")).toFixed(2)}`);
   } finally {
     await kubectl(["delete", "namespace", NAMESPACE, "--wait=false"]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

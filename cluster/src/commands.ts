@@ -12,7 +12,7 @@ export const USAGE = `usage: npm run cluster -- <command>
 
   up [--only <role>[,<role>]] [-v]   build (cached) and start the cluster, then deploy the platform
                                      roles: container_runtime, image_registry, images, kubernetes, cluster_dns,
-                                     knative_serving, ingress, platform
+                                     knative_serving, ingress, monitoring, platform
   down [--purge]                     stop everything; --purge also deletes the cluster's state
   status                             the node, the services and every Knative Service
   kubeconfig                         the admin kubeconfig's path (export KUBECONFIG=$(...))`;
@@ -25,6 +25,7 @@ export const ROLES = [
   "cluster_dns",
   "knative_serving",
   "ingress",
+  "monitoring",
   "platform",
 ] as const;
 

@@ -5,7 +5,8 @@
  */
 export const FIXTURE_IMAGE = "ghcr.io/knative-functions-platform/links:0.1.0";
 
-const ECHO_SERVER = `
+/** The echo server's source, for `node -e` in the image or a file on this machine. */
+export const ECHO_SERVER = `
 const http = require("node:http");
 const os = require("node:os");
 const server = http.createServer((req, res) => {

@@ -11,6 +11,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Check, CheckContext } from "./check.ts";
+import { autoscaleK6 } from "./checks/autoscale-k6.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
 import { platformAnswers } from "./checks/platform-answers.ts";
 import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
@@ -36,6 +37,7 @@ const CHECKS: Record<string, Check> = {
   split: trafficSplit,
   "scale-from-zero": scaleFromZero,
   rollout: rolloutUnderLoad,
+  autoscale: autoscaleK6,
   f6: minScaleHeartbeat,
   "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
 };

@@ -71,18 +71,24 @@ afterAll(async () => {
 
 describe("the Prometheus sampler", () => {
   it("reads each revision's replicas and answers as the platform reports them", async () => {
-    for (let i = 0; i < 20; i++) {
-      expect((await requestWithHost(under.port, "redirect.default.localhost", "/lt-no-such-code")).status).toBe(404);
-    }
+    const answer = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        expect((await requestWithHost(under.port, "redirect.default.localhost", "/lt-no-such-code")).status).toBe(404);
+      }
+    };
+    // The sampler reads answers as rates and integrates them (the arithmetic is
+    // prometheus.test.ts'); here: the rates come back, under the revision's labels.
     const sample = prometheusSampler(prometheusUrl, "default");
     await eventually(async () => {
+      await answer(5); // traffic across scrapes: a rate needs an increase between two of them
       const state = await sample();
       const redirect = state?.sample.revisions.find((r) => r.revision === "redirect-00001");
       const truth = under.serving.status().find((r) => r.revision === "redirect-00001");
       expect(redirect).toMatchObject({ service: "redirect", ready: truth?.ready, desired: truth?.desired });
-      expect(redirect?.requests).toBe(20);
+      expect(redirect?.percent).toBe(100);
+      expect(redirect?.requests).toBeGreaterThan(0);
       expect(redirect?.errors).toBe(0);
-      expect(redirect?.buckets.at(-1)).toBe(20);
+      expect(redirect?.buckets.at(-1)).toBeGreaterThan(0);
       expect(state?.sample.revisions.map((r) => r.service).sort()).toEqual(["analytics", "links", "redirect", "web"]);
     }, 30_000);
   });

@@ -1,9 +1,16 @@
 /**
  * The platform's state read from Prometheus (PROMETHEUS_URL), for runs on a
  * cluster: the same metric names the local platform exports (one list, in
- * knative-metrics.ts) and Flagger's canary gauges. Prometheus has no traffic
- * split, so a revision's share is its share of the answers since the last
- * sample.
+ * knative-metrics.ts) and Flagger's canary gauges.
+ *
+ * Answers are read as rates over RATE_WINDOW, taken per series before they are
+ * summed: on a cluster each pod's queue-proxy counts its own, and a pod that
+ * goes away must not read as a counter reset. The sample's counters are those
+ * rates integrated over time, so they climb as smoothly as the local
+ * platform's instead of in steps at each scrape. Prometheus has no traffic
+ * split, so a revision's share is its share of the answers per second.
+ * "In flight" is the autoscaler's panic-window average where it is exported
+ * (Knative's activator sees only the requests it holds).
  */
 import { LATENCY_BUCKETS, type RevisionSample, type Sample } from "@platform/local/history";
 import { FLAGGER_METRICS, KNATIVE_METRICS, REQUEST_METRICS } from "@platform/local/knative-metrics";
@@ -15,32 +22,37 @@ interface VectorResult {
 }
 
 /** The PromQL the sampler asks, per namespace (pure). */
+export const RATE_WINDOW = "15s";
+
 export function queriesFor(namespace: string) {
   const ns = `k8s_namespace_name="${namespace}"`;
   const gauges = [
     KNATIVE_METRICS.podsDesired,
     KNATIVE_METRICS.podsCount,
     KNATIVE_METRICS.requestConcurrency,
+    KNATIVE_METRICS.concurrencyPanic,
     KNATIVE_METRICS.concurrencyStable,
   ]
     .map((m) => m.name)
     .join("|");
   return {
     gauges: `{__name__=~"${gauges}",${ns}}`,
-    answers: `sum by (kn_service_name, kn_revision_name, response_code_class) (${REQUEST_METRICS.count.name}{${ns}})`,
-    buckets: `sum by (kn_service_name, kn_revision_name, le) (${REQUEST_METRICS.duration.name}_bucket{${ns}})`,
+    answers: `sum by (kn_service_name, kn_revision_name, response_code_class) (rate(${REQUEST_METRICS.count.name}{${ns}}[${RATE_WINDOW}]))`,
+    buckets: `sum by (kn_service_name, kn_revision_name, le) (rate(${REQUEST_METRICS.duration.name}_bucket{${ns}}[${RATE_WINDOW}]))`,
     canaryStatus: `${FLAGGER_METRICS.status.name}{namespace="${namespace}"}`,
     canaryWeight: `${FLAGGER_METRICS.weight.name}{namespace="${namespace}"}`,
   };
 }
 
-/** One sample from the answers to those queries (pure); `previous` gives the split. */
+/** One sample from the answers to those queries (pure); the counters go on from `previous`'s. */
 export function stateFromVectors(
   at: number,
   vectors: Record<keyof ReturnType<typeof queriesFor>, VectorResult[]>,
   previous: Sample | undefined,
 ): PlatformState {
   const revisions = new Map<string, RevisionSample>();
+  const activatorConcurrency = new Map<RevisionSample, number>();
+  const panicConcurrency = new Map<RevisionSample, number>();
   const revisionOf = (metric: Record<string, string>) => {
     const name = metric.kn_revision_name ?? "";
     let r = revisions.get(name);
@@ -66,30 +78,52 @@ export function stateFromVectors(
     const v = Number(value[1]);
     if (metric.__name__ === KNATIVE_METRICS.podsDesired.name) r.desired = v;
     if (metric.__name__ === KNATIVE_METRICS.podsCount.name) r.ready = v;
-    if (metric.__name__ === KNATIVE_METRICS.requestConcurrency.name) r.concurrency = v;
+    if (metric.__name__ === KNATIVE_METRICS.requestConcurrency.name) activatorConcurrency.set(r, v);
+    if (metric.__name__ === KNATIVE_METRICS.concurrencyPanic.name) panicConcurrency.set(r, v);
     if (metric.__name__ === KNATIVE_METRICS.concurrencyStable.name) r.stableConcurrency = v;
   }
+  for (const r of revisions.values()) r.concurrency = panicConcurrency.get(r) ?? activatorConcurrency.get(r) ?? 0;
+
+  // Per-second rates now, then integrated from the previous sample's counters.
+  const rates = new Map<RevisionSample, { requests: number; errors: number; buckets: number[] }>();
+  const ratesOf = (r: RevisionSample) => {
+    let x = rates.get(r);
+    if (!x) {
+      x = { requests: 0, errors: 0, buckets: LATENCY_BUCKETS.map(() => 0) };
+      rates.set(r, x);
+    }
+    return x;
+  };
   for (const { metric, value } of vectors.answers) {
-    const r = revisionOf(metric);
-    r.requests += Number(value[1]);
-    if (metric.response_code_class === "5xx") r.errors += Number(value[1]);
+    const x = ratesOf(revisionOf(metric));
+    x.requests += finite(value[1]);
+    if (metric.response_code_class === "5xx") x.errors += finite(value[1]);
   }
   for (const { metric, value } of vectors.buckets) {
     const i = LATENCY_BUCKETS.indexOf(Number(metric.le));
-    if (i >= 0) revisionOf(metric).buckets[i] = Number(value[1]);
+    if (i >= 0) ratesOf(revisionOf(metric)).buckets[i] = finite(value[1]);
+  }
+  const seconds = previous ? Math.max(0, (at - previous.at) / 1000) : 0;
+  for (const r of revisions.values()) {
+    const before = previous?.revisions.find((p) => p.revision === r.revision);
+    const x = rates.get(r);
+    r.requests = (before?.requests ?? 0) + (x?.requests ?? 0) * seconds;
+    r.errors = (before?.errors ?? 0) + (x?.errors ?? 0) * seconds;
+    r.buckets = r.buckets.map((_, i) => (before?.buckets[i] ?? 0) + (x?.buckets[i] ?? 0) * seconds);
   }
   const all = [...revisions.values()];
   for (const service of new Set(all.map((r) => r.service))) {
     const own = all.filter((r) => r.service === service);
-    const answered = own.map(
-      (r) => r.requests - (previous?.revisions.find((p) => p.revision === r.revision)?.requests ?? r.requests),
-    );
-    const total = answered.reduce((a, b) => a + b, 0);
-    own.forEach((r, i) => {
-      r.percent = total > 0 ? Math.round((100 * (answered[i] as number)) / total) : 0;
-    });
+    const total = own.reduce((sum, r) => sum + (rates.get(r)?.requests ?? 0), 0);
+    for (const r of own) r.percent = total > 0 ? Math.round((100 * (rates.get(r)?.requests ?? 0)) / total) : 0;
   }
   return { sample: { at, revisions: all }, services: servicesOf(all, vectors) };
+}
+
+/** A sample value as a number; Prometheus writes NaN for a rate with nothing to divide. */
+function finite(text: string): number {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : 0;
 }
 
 const PHASES: Record<string, string> = { "0": "Progressing", "1": "Succeeded", "2": "Failed" };

@@ -7,13 +7,12 @@
  * with `ratio <ingress/direct>` and `ratio vs envoy <ingress/envoy>`.
  */
 
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
+import { type LoadResult, loadWithAutocannon } from "@platform/processes/autocannon";
 import { bundleFunction } from "@platform/processes/bundle";
 import { freePort } from "@platform/processes/free-port";
 import { Ingress } from "../src/ingress/ingress.ts";
@@ -24,37 +23,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const autocannonBin = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** autocannon in its own process: in this one it would take the event loop from the ingress under test. */
-function load(url: string, headers: Record<string, string>, seconds: number): Promise<Result> {
-  const args = [autocannonBin, "-j", "-c", String(CONNECTIONS), "-d", String(seconds)];
-  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "ignore"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
-      const r = JSON.parse(out);
-      resolve({
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts + r.non2xx,
-      });
-    });
-  });
+function load(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
+  return loadWithAutocannon(url, { connections: CONNECTIONS, seconds, headers });
 }
 
 const dir = await mkdtemp(join(tmpdir(), "bench-ingress-"));
@@ -98,7 +69,7 @@ try {
   log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each of direct, envoy, ingress; ${CONNECTIONS} connections`);
   await load(`${replica.url}${path}`, probe, 2);
   await load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, 2);
-  const runs = { direct: [] as Result[], envoy: [] as Result[], ingress: [] as Result[] };
+  const runs = { direct: [] as LoadResult[], envoy: [] as LoadResult[], ingress: [] as LoadResult[] };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run());
     log(
@@ -108,14 +79,14 @@ try {
     );
   }
   await envoy.stop();
-  const mean = (r: Result[], k: keyof Result) => r.reduce((s, x) => s + x[k], 0) / r.length;
-  const row = (name: string, r: Result[]) =>
+  const mean = (r: LoadResult[], k: keyof LoadResult) => r.reduce((s, x) => s + x[k], 0) / r.length;
+  const row = (name: string, r: LoadResult[]) =>
     `${name.padEnd(8)} ${mean(r, "rps").toFixed(0).padStart(7)} req/s   p50 ${mean(r, "p50").toFixed(1)} ms   p99 ${mean(r, "p99").toFixed(1)} ms   errors ${mean(r, "errors")}`;
   log("");
   log(row("direct", runs.direct));
   log(row("envoy", runs.envoy));
   log(row("ingress", runs.ingress));
-  const added = (r: Result[]) => (mean(r, "p50") - mean(runs.direct, "p50")).toFixed(1);
+  const added = (r: LoadResult[]) => (mean(r, "p50") - mean(runs.direct, "p50")).toFixed(1);
   log(`p50 added: ingress ${added(runs.ingress)} ms, envoy ${added(runs.envoy)} ms`);
   log(`ratio ${(mean(runs.ingress, "rps") / mean(runs.direct, "rps")).toFixed(2)}`);
   log(`ratio vs envoy ${(mean(runs.ingress, "rps") / mean(runs.envoy, "rps")).toFixed(2)}`);
