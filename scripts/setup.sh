@@ -83,6 +83,17 @@ else
   missing+=("prometheus: the load-test runner's Prometheus test scrapes the local platform with it")
 fi
 
+# jq: the cluster's Prometheus finds pods with a jq filter (pod-targets.jq), tested on its own.
+if command -v jq >/dev/null 2>&1; then
+  say "jq found: $(jq --version)"
+elif command -v apt-get >/dev/null 2>&1; then
+  say "installing jq with apt-get (the cluster's pod discovery for Prometheus)"
+  apt_install jq
+  installed+=("jq (apt-get)")
+else
+  missing+=("jq: the cluster's pod discovery for Prometheus and its test use it")
+fi
+
 # Python tools from PyPI, pinned, installed for this user: pip_tool <package> <version> <what it is for>.
 pip_tool() {
   if python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('$1') != '$2')" 2>/dev/null; then
