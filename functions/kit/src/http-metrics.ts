@@ -22,7 +22,7 @@ interface Series {
   buckets: number[];
 }
 
-interface Sample {
+export interface Sample {
   labels: Record<string, string | number>;
   value: number;
   metricName?: string;
@@ -35,6 +35,41 @@ export interface CollectedMetric {
   type: "counter" | "histogram";
   get(): Promise<{ name: string; help: string; type: string; values: Sample[]; aggregator: "sum" }>;
   reset(): void;
+}
+
+/**
+ * A metric whose samples are made from plain numbers when Prometheus scrapes
+ * (`registry.registerMetric(m as unknown as Metric)`): counts kept on a hot
+ * path without prom-client's per-observation label hashing.
+ */
+export function collectedMetric(
+  name: string,
+  help: string,
+  type: CollectedMetric["type"],
+  values: () => Sample[],
+  reset: () => void = () => {},
+): CollectedMetric {
+  return { name, help, type, get: async () => ({ name, help, type, values: values(), aggregator: "sum" }), reset };
+}
+
+/** A histogram's samples (cumulative buckets, +Inf, sum, count) from per-bucket counts; the last slot is +Inf. */
+export function histogramSamples(
+  name: string,
+  labels: Record<string, string>,
+  bounds: readonly number[],
+  cumulativeBuckets: readonly number[],
+  sum: number,
+  count: number,
+): Sample[] {
+  const values: Sample[] = bounds.map((le, i) => ({
+    labels: { ...labels, le },
+    value: cumulativeBuckets[i] ?? 0,
+    metricName: `${name}_bucket`,
+  }));
+  values.push({ labels: { ...labels, le: "+Inf" }, value: count, metricName: `${name}_bucket` });
+  values.push({ labels, value: sum, metricName: `${name}_sum` });
+  values.push({ labels, value: count, metricName: `${name}_count` });
+  return values;
 }
 
 export class HttpRequestStats {
@@ -73,37 +108,32 @@ export class HttpRequestStats {
   requestsMetric(): CollectedMetric {
     const name = "http_requests_total";
     const help = "HTTP requests answered, by route, method and status";
-    return this.metric(name, help, "counter", () =>
-      [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+    return collectedMetric(
+      name,
+      help,
+      "counter",
+      () => [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count })),
+      () => this.series.clear(),
     );
   }
 
   durationMetric(): CollectedMetric {
     const name = "http_request_duration_seconds";
     const help = "Time from request to response, by route, method and status";
-    return this.metric(name, help, "histogram", () => {
-      const values: Sample[] = [];
-      for (const s of this.series.values()) {
-        let cumulative = 0;
-        LATENCY_BUCKETS.forEach((le, i) => {
-          cumulative += s.buckets[i] as number;
-          values.push({ labels: { ...s.labels, le }, value: cumulative, metricName: `${name}_bucket` });
-        });
-        values.push({ labels: { ...s.labels, le: "+Inf" }, value: s.count, metricName: `${name}_bucket` });
-        values.push({ labels: s.labels, value: s.sum, metricName: `${name}_sum` });
-        values.push({ labels: s.labels, value: s.count, metricName: `${name}_count` });
-      }
-      return values;
-    });
-  }
-
-  private metric(name: string, help: string, type: CollectedMetric["type"], values: () => Sample[]): CollectedMetric {
-    return {
+    return collectedMetric(
       name,
       help,
-      type,
-      get: async () => ({ name, help, type, values: values(), aggregator: "sum" }),
-      reset: () => this.series.clear(),
-    };
+      "histogram",
+      () =>
+        [...this.series.values()].flatMap((s) => {
+          let cumulative = 0;
+          const buckets = LATENCY_BUCKETS.map((_, i) => {
+            cumulative += s.buckets[i] as number;
+            return cumulative;
+          });
+          return histogramSamples(name, s.labels, LATENCY_BUCKETS, buckets, s.sum, s.count);
+        }),
+      () => this.series.clear(),
+    );
   }
 }

@@ -22,6 +22,12 @@ export {
   withPrimaryTarget,
 } from "./database.ts";
 export { FeatureFlags, FLAGS_CHANNEL, FLAGS_KEY, type FlagValue, parseFlags } from "./flags.ts";
+export {
+  type CollectedMetric,
+  collectedMetric,
+  histogramSamples,
+  type Sample as MetricSample,
+} from "./http-metrics.ts";
 export { Lifecycle } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { Metrics } from "./metrics.ts";

@@ -25,7 +25,7 @@ import type {
 } from "./contract.ts";
 import type { History } from "./history.ts";
 import { serviceSeries } from "./history.ts";
-import { canaryMetricsText, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
+import { platformRegistry } from "./knative-metrics.ts";
 import { sampleOf } from "./sampler.ts";
 
 /** Who may call the API: the control token's holders and the console's signed-in browsers. */
@@ -124,15 +124,12 @@ export function createControlApp(serving: LocalServing, options: ControlOptions)
     c.json({ sample: sampleOf(serving, Date.now()), services: serving.services() } satisfies SampleDocument),
   );
   app.get("/history", (c) => c.json({ series: options.history ? serviceSeries(options.history.all()) : {} }));
-  app.get("/metrics", (c) =>
-    c.body(
-      knativeMetricsText(serving.status()) +
-        requestMetricsText(serving.requestTotals()) +
-        canaryMetricsText(canariesOf(serving)),
-      200,
-      { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-    ),
-  );
+  const metrics = platformRegistry({
+    status: () => serving.status(),
+    requestTotals: () => serving.requestTotals(),
+    canaries: () => canariesOf(serving),
+  });
+  app.get("/metrics", async (c) => c.body(await metrics.metrics(), 200, { "content-type": metrics.contentType }));
 
   app.post("/services/:service/traffic", async (c) => {
     const { traffic } = await bodyOf(c, TrafficBody);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { RevisionStatus } from "../controllers/local-serving.ts";
 import { LatencyHistogram } from "../replicas/revision-runtime.ts";
-import { canaryMetricsText, KNATIVE_METRICS, knativeMetricsText, requestMetricsText } from "./knative-metrics.ts";
+import {
+  KNATIVE_METRICS,
+  type MetricsSource,
+  platformRegistry,
+  type RevisionRequestTotals,
+} from "./knative-metrics.ts";
+
+/** The registry's text for a source that has only what a case gives it. */
+function scrape(source: Partial<MetricsSource>): Promise<string> {
+  return platformRegistry({ status: () => [], requestTotals: () => [], canaries: () => [], ...source }).metrics();
+}
 
 const revision: RevisionStatus = {
   service: "redirect",
@@ -26,9 +36,9 @@ const revision: RevisionStatus = {
   activatorInPath: true,
 };
 
-describe("knativeMetricsText", () => {
-  it("exposes each revision's autoscaler state under Knative's names and attributes", () => {
-    const text = knativeMetricsText([revision]);
+describe("the local platform's /metrics (a prom-client registry)", () => {
+  it("exposes each revision's autoscaler state under Knative's names and attributes", async () => {
+    const text = await scrape({ status: () => [revision] });
     const labels = 'kn_service_name="redirect",kn_revision_name="redirect-00002",k8s_namespace_name="default"';
     expect(text).toContain(`kn_revision_pods_desired{${labels}} 4`);
     expect(text).toContain(`kn_revision_pods_count{${labels}} 3`);
@@ -39,13 +49,11 @@ describe("knativeMetricsText", () => {
     expect(text).toContain(`kn_revision_rps_panic{${labels}} 150`);
     for (const metric of Object.values(KNATIVE_METRICS)) expect(text).toContain(`# TYPE ${metric.name} gauge`);
   });
-});
 
-describe("requestMetricsText", () => {
-  it("counts answers by code class and tag, and keeps a cumulative latency histogram", () => {
+  it("counts answers by code class and tag, and keeps a cumulative latency histogram", async () => {
     const latency = new LatencyHistogram();
     for (const seconds of [0.002, 0.02, 0.3, 20]) latency.observe(seconds);
-    const text = requestMetricsText([
+    const totals: RevisionRequestTotals[] = [
       {
         service: "links",
         namespace: "default",
@@ -65,7 +73,8 @@ describe("requestMetricsText", () => {
         byClass: new Map([["2xx", 7]]),
         latency: new LatencyHistogram(),
       },
-    ]);
+    ];
+    const text = await scrape({ requestTotals: () => totals });
     const revision = 'kn_service_name="links",kn_revision_name="links-00001",k8s_namespace_name="default"';
     const labels = `${revision},kn_route_tag=""`;
     expect(text).toContain(
@@ -79,10 +88,8 @@ describe("requestMetricsText", () => {
     expect(text).toContain(`kn_revision_request_duration_seconds_bucket{${labels},le="+Inf"} 4`);
     expect(text).toContain(`kn_revision_request_duration_seconds_count{${labels}} 4`);
   });
-});
 
-describe("canaryMetricsText", () => {
-  it("exports each canary under Flagger's names and labels: status 0 running, 1 successful, 2 failed", () => {
+  it("exports each canary under Flagger's names and labels: status 0 running, 1 successful, 2 failed", async () => {
     const state = (phase: "Progressing" | "Succeeded" | "Failed", weight: number) => ({
       phase,
       primary: "redirect-00001",
@@ -90,11 +97,13 @@ describe("canaryMetricsText", () => {
       weight,
       failedChecks: 0,
     });
-    const text = canaryMetricsText([
-      { service: "redirect", namespace: "default", state: state("Progressing", 20) },
-      { service: "links", namespace: "default", state: state("Failed", 0) },
-      { service: "analytics", namespace: "default", state: state("Succeeded", 0) },
-    ]);
+    const text = await scrape({
+      canaries: () => [
+        { service: "redirect", namespace: "default", state: state("Progressing", 20) },
+        { service: "links", namespace: "default", state: state("Failed", 0) },
+        { service: "analytics", namespace: "default", state: state("Succeeded", 0) },
+      ],
+    });
     expect(text).toContain('flagger_canary_status{name="redirect",namespace="default"} 0');
     expect(text).toContain('flagger_canary_status{name="links",namespace="default"} 2');
     expect(text).toContain('flagger_canary_status{name="analytics",namespace="default"} 1');

@@ -4,9 +4,16 @@
  * written for the cluster read the local platform too. The one list of them.
  */
 
+import { collectedMetric, histogramSamples } from "@platform/kit";
+import { Gauge, type Metric, Registry } from "prom-client";
 import type { CanaryState } from "../canary/analysis.ts";
 import type { RevisionStatus } from "../controllers/local-serving.ts";
 import { LATENCY_BUCKETS, type RequestTotals } from "../replicas/revision-runtime.ts";
+
+interface Named {
+  name: string;
+  help: string;
+}
 
 export const KNATIVE_METRICS = {
   podsDesired: { name: "kn_revision_pods_desired", help: "Number of pods the autoscaler wants" },
@@ -34,21 +41,13 @@ const value: Record<keyof typeof KNATIVE_METRICS, (s: RevisionStatus) => number>
   requestConcurrency: (s) => s.inFlight,
 };
 
-/** Prometheus text exposition of every revision's gauges. */
-export function knativeMetricsText(revisions: RevisionStatus[]): string {
-  const lines: string[] = [];
-  for (const [key, metric] of Object.entries(KNATIVE_METRICS) as [
-    keyof typeof KNATIVE_METRICS,
-    { name: string; help: string },
-  ][]) {
-    lines.push(`# HELP ${metric.name} ${metric.help}`, `# TYPE ${metric.name} gauge`);
-    for (const r of revisions) {
-      const labels = `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}"`;
-      lines.push(`${metric.name}{${labels}} ${value[key](r)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
+const REVISION_LABELS = ["kn_service_name", "kn_revision_name", "k8s_namespace_name"] as const;
+
+const revisionLabels = (r: { service: string; revision: string; namespace: string }) => ({
+  kn_service_name: r.service,
+  kn_revision_name: r.revision,
+  k8s_namespace_name: r.namespace,
+});
 
 export const REQUEST_METRICS = {
   count: { name: "kn_revision_requests_total", help: "Requests answered through the ingress, by response code class" },
@@ -63,30 +62,6 @@ export interface RevisionRequestTotals extends RequestTotals {
   tag: string;
 }
 
-/** Prometheus text of each revision's request counts and latency histogram. */
-export function requestMetricsText(revisions: RevisionRequestTotals[]): string {
-  const { count, duration } = REQUEST_METRICS;
-  const lines = [`# HELP ${count.name} ${count.help}`, `# TYPE ${count.name} counter`];
-  const labelsOf = (r: RevisionRequestTotals) =>
-    `kn_service_name="${r.service}",kn_revision_name="${r.revision}",k8s_namespace_name="${r.namespace}",kn_route_tag="${r.tag}"`;
-  for (const r of revisions) {
-    for (const [codeClass, n] of r.byClass)
-      lines.push(`${count.name}{${labelsOf(r)},response_code_class="${codeClass}"} ${n}`);
-  }
-  lines.push(`# HELP ${duration.name} ${duration.help}`, `# TYPE ${duration.name} histogram`);
-  for (const r of revisions) {
-    LATENCY_BUCKETS.forEach((le, i) => {
-      lines.push(`${duration.name}_bucket{${labelsOf(r)},le="${le}"} ${r.latency.buckets[i]}`);
-    });
-    lines.push(`${duration.name}_bucket{${labelsOf(r)},le="+Inf"} ${r.latency.count}`);
-    lines.push(
-      `${duration.name}_sum{${labelsOf(r)}} ${r.latency.sum}`,
-      `${duration.name}_count{${labelsOf(r)}} ${r.latency.count}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
 /** Flagger's own gauges, so a canary reads the same locally and on a cluster. */
 export const FLAGGER_METRICS = {
   status: { name: "flagger_canary_status", help: "Last known canary status: 0 running, 1 successful, 2 failed" },
@@ -95,16 +70,78 @@ export const FLAGGER_METRICS = {
 
 const FLAGGER_STATUS: Record<CanaryState["phase"], number> = { Progressing: 0, Succeeded: 1, Failed: 2 };
 
-/** Prometheus text of each service's canary, labelled as Flagger labels it. */
-export function canaryMetricsText(canaries: { service: string; namespace: string; state: CanaryState }[]): string {
+export interface MetricsSource {
+  status(): RevisionStatus[];
+  requestTotals(): RevisionRequestTotals[];
+  canaries(): { service: string; namespace: string; state: CanaryState }[];
+}
+
+/**
+ * The local platform's /metrics as a prom-client registry: the autoscaler's
+ * and Flagger's gauges read from `source` when Prometheus scrapes; the request
+ * counts and latency histogram made from the revisions' plain counters then
+ * (prom-client's own histogram would hash labels on the ingress's hot path).
+ */
+export function platformRegistry(source: MetricsSource): Registry {
+  const registry = new Registry();
+  for (const [key, metric] of Object.entries(KNATIVE_METRICS) as [keyof typeof KNATIVE_METRICS, Named][]) {
+    new Gauge({
+      ...metric,
+      labelNames: REVISION_LABELS,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of source.status()) this.set(revisionLabels(r), value[key](r));
+      },
+    });
+  }
+
+  const { count, duration } = REQUEST_METRICS;
+  const requestLabels = (r: RevisionRequestTotals) => ({ ...revisionLabels(r), kn_route_tag: r.tag });
+  const answers = collectedMetric(count.name, count.help, "counter", () =>
+    source.requestTotals().flatMap((r) =>
+      [...r.byClass].map(([codeClass, n]) => ({
+        labels: { ...requestLabels(r), response_code_class: codeClass },
+        value: n,
+      })),
+    ),
+  );
+  const latency = collectedMetric(duration.name, duration.help, "histogram", () =>
+    source
+      .requestTotals()
+      .flatMap((r) =>
+        histogramSamples(
+          duration.name,
+          requestLabels(r),
+          LATENCY_BUCKETS,
+          r.latency.buckets,
+          r.latency.sum,
+          r.latency.count,
+        ),
+      ),
+  );
+  registry.registerMetric(answers as unknown as Metric);
+  registry.registerMetric(latency as unknown as Metric);
+
   const { status, weight } = FLAGGER_METRICS;
-  const lines = [`# HELP ${status.name} ${status.help}`, `# TYPE ${status.name} gauge`];
-  for (const c of canaries) {
-    lines.push(`${status.name}{name="${c.service}",namespace="${c.namespace}"} ${FLAGGER_STATUS[c.state.phase]}`);
-  }
-  lines.push(`# HELP ${weight.name} ${weight.help}`, `# TYPE ${weight.name} gauge`);
-  for (const c of canaries) {
-    lines.push(`${weight.name}{workload="${c.service}",namespace="${c.namespace}"} ${c.state.weight}`);
-  }
-  return `${lines.join("\n")}\n`;
+  new Gauge({
+    ...status,
+    labelNames: ["name", "namespace"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of source.canaries())
+        this.set({ name: c.service, namespace: c.namespace }, FLAGGER_STATUS[c.state.phase]);
+    },
+  });
+  new Gauge({
+    ...weight,
+    labelNames: ["workload", "namespace"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const c of source.canaries()) this.set({ workload: c.service, namespace: c.namespace }, c.state.weight);
+    },
+  });
+  return registry;
 }
