@@ -1,6 +1,8 @@
 /** kubectl against the cluster's admin kubeconfig, for the cluster tests. */
+
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { waitFor } from "@platform/processes/wait-for";
 
 const run = promisify(execFile);
 export const KUBECONFIG = process.env.KUBECONFIG ?? "/etc/platform-cluster/admin.kubeconfig";
@@ -44,19 +46,24 @@ export interface KnativeService {
 export const isReady = (conditions: Condition[] | undefined) =>
   conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
-/** The Service once its current generation is Ready (throws after `seconds`). */
+/** The Service once its current generation is Ready (throws after `seconds`, with Knative's reason). */
 export async function waitServiceReady(namespace: string, name: string, seconds = 180): Promise<KnativeService> {
-  const deadline = Date.now() + seconds * 1000;
   let last: KnativeService | undefined;
-  while (Date.now() < deadline) {
-    last = await kubectlJson<KnativeService>(["-n", namespace, "get", "ksvc", name]).catch(() => undefined);
-    if (last && last.status?.observedGeneration === last.metadata.generation && isReady(last.status?.conditions)) {
-      return last;
-    }
-    await new Promise((r) => setTimeout(r, 500));
+  const current = (s: KnativeService | undefined): s is KnativeService =>
+    s !== undefined && s.status?.observedGeneration === s.metadata.generation && isReady(s.status?.conditions);
+  try {
+    await waitFor(
+      async () => {
+        last = await kubectlJson<KnativeService>(["-n", namespace, "get", "ksvc", name]).catch(() => undefined);
+        return current(last);
+      },
+      { what: `ksvc ${namespace}/${name} to be Ready`, timeoutMs: seconds * 1000, intervalMs: 500 },
+    );
+  } catch {
+    const why = last?.status?.conditions?.find((c) => c.type === "Ready");
+    throw new Error(
+      `ksvc ${namespace}/${name} not Ready after ${seconds} s: ${why?.reason ?? "?"} ${why?.message ?? ""}`,
+    );
   }
-  const why = last?.status?.conditions?.find((c) => c.type === "Ready");
-  throw new Error(
-    `ksvc ${namespace}/${name} not Ready after ${seconds} s: ${why?.reason ?? "?"} ${why?.message ?? ""}`,
-  );
+  return last as KnativeService;
 }
