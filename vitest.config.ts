@@ -2,7 +2,10 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{functions,db,knative,loadtest,cluster,processes}/**/*.test.ts", "scripts/workspace-deps/*.test.ts"],
+    include: [
+      "{functions,db,knative,loadtest,cluster,processes,flux}/**/*.test.ts",
+      "scripts/workspace-deps/*.test.ts",
+    ],
     globalSetup: ["functions/kit/src/testing/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
