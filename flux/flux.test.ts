@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
+import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
 import { writeSchemas } from "../knative/validation/crd-schemas.ts";
 import { crdFiles, kubeconform } from "../knative/validation/kubeconform.ts";
 
@@ -42,15 +42,7 @@ beforeAll(async () => {
   schemaLocation = await writeSchemas(crdFiles(), schemaDir);
   // Kubernetes' own kinds the applied paths use (Namespace, StatefulSet, Job, ...).
   const applied = [...new Set([...entries.values()].flat().flatMap((k) => (k.spec?.path ? [k.spec.path] : [])))];
-  const kinds = new Set(
-    [...entries.values(), ...applied.map((path) => parse(render(path)))]
-      .flat()
-      .filter((r) => !r.apiVersion.includes(".") || r.apiVersion.includes("k8s.io"))
-      .map((r) => {
-        const [group, version] = r.apiVersion.includes("/") ? r.apiVersion.split("/") : ["", r.apiVersion];
-        return `${group}/${r.kind}/${version}`;
-      }),
-  );
+  const kinds = coreKindsOf([...entries.values(), ...applied.map((path) => parse(render(path)))].flat());
   await writeCoreSchemas(schemaDir, kinds);
 });
 

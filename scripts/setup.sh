@@ -71,28 +71,23 @@ else
   missing+=("chromium or Chrome for the console's browser test: install it and set CHROMIUM_PATH to its executable")
 fi
 
+# A command from Debian's package of that name: apt_command <command> <what it is for>.
+apt_command() {
+  if command -v "$1" >/dev/null 2>&1; then
+    say "$1 found"
+  elif command -v apt-get >/dev/null 2>&1; then
+    say "installing $1 with apt-get ($2)"
+    apt_install --no-install-recommends "$1"
+    installed+=("$1 (apt-get)")
+  else
+    missing+=("$1: $2")
+  fi
+}
 # prometheus: the load-test runner reads a cluster's metrics from Prometheus (PROMETHEUS_URL);
 # a test has a real Prometheus scrape the local platform and reads it back the same way.
-if command -v prometheus >/dev/null 2>&1; then
-  say "prometheus found: $(prometheus --version 2>&1 | head -n 1 | cut -d' ' -f3)"
-elif command -v apt-get >/dev/null 2>&1; then
-  say "installing prometheus with apt-get (for the load-test runner's Prometheus test)"
-  apt_install --no-install-recommends prometheus
-  installed+=("prometheus (apt-get)")
-else
-  missing+=("prometheus: the load-test runner's Prometheus test scrapes the local platform with it")
-fi
-
+apt_command prometheus "the load-test runner's Prometheus test scrapes the local platform with it"
 # jq: the cluster's Prometheus finds pods with a jq filter (pod-targets.jq), tested on its own.
-if command -v jq >/dev/null 2>&1; then
-  say "jq found: $(jq --version)"
-elif command -v apt-get >/dev/null 2>&1; then
-  say "installing jq with apt-get (the cluster's pod discovery for Prometheus)"
-  apt_install jq
-  installed+=("jq (apt-get)")
-else
-  missing+=("jq: the cluster's pod discovery for Prometheus and its test use it")
-fi
+apt_command jq "the cluster's pod discovery for Prometheus and its test"
 
 # Python tools from PyPI, pinned, installed for this user: pip_tool <package> <version> <what it is for>.
 pip_tool() {

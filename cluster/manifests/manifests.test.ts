@@ -14,7 +14,7 @@ import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { parseRedisUrl } from "../../functions/kit/src/redis.ts";
 import { writeSchemas } from "../../knative/validation/crd-schemas.ts";
 import { crdFiles, kubeconform } from "../../knative/validation/kubeconform.ts";
-import { writeCoreSchemas } from "./validation/core-schemas.ts";
+import { coreKindsOf, writeCoreSchemas } from "./validation/core-schemas.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain data
 type Resource = any;
@@ -65,15 +65,7 @@ beforeAll(async () => {
   resources = parseAllDocuments(rendered).map((d) => d.toJS());
   const schemas = join(root, "schemas");
   schemaLocation = await writeSchemas(crdFiles(), schemas);
-  const kinds = new Set(
-    resources
-      .filter((r) => !r.apiVersion.includes(".") || r.apiVersion.includes("k8s.io"))
-      .map((r) => {
-        const [group, version] = r.apiVersion.includes("/") ? r.apiVersion.split("/") : ["", r.apiVersion];
-        return `${group}/${r.kind}/${version}`;
-      }),
-  );
-  await writeCoreSchemas(schemas, kinds);
+  await writeCoreSchemas(schemas, coreKindsOf(resources));
 });
 
 afterAll(() => {

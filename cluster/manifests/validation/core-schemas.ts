@@ -80,6 +80,18 @@ function definitionSchema(name: string, definitions: Record<string, Json>): Json
  * Writes the schemas of the kinds in `kinds` ("group/Kind/version", core
  * group empty) under `dir`, beside any CRD schemas there.
  */
+/** Kubernetes' own kinds among `resources` ("group/Kind/version", "" for core), for writeCoreSchemas. */
+export function coreKindsOf(resources: { apiVersion: string; kind: string }[]): Set<string> {
+  return new Set(
+    resources
+      .filter((r) => !r.apiVersion.includes(".") || r.apiVersion.includes("k8s.io"))
+      .map((r) => {
+        const [group, version] = r.apiVersion.includes("/") ? r.apiVersion.split("/") : ["", r.apiVersion];
+        return `${group}/${r.kind}/${version}`;
+      }),
+  );
+}
+
 export async function writeCoreSchemas(dir: string, kinds: Set<string>, file = swaggerFile()): Promise<void> {
   for (const kind of schemasFromSwagger(JSON.parse(readFileSync(file, "utf8")), kinds)) {
     const group = kind.group || kind.version;
