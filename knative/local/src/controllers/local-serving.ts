@@ -6,12 +6,11 @@
  * traffic step by step; the route reconciler decides what each host serves
  * and the ingress serves it. One clock times them all.
  */
-import { analyzeCanary, type CanaryState, startCanary } from "../canary/analysis.ts";
+import type { CanaryState } from "../canary/analysis.ts";
 import { type Clock, startTicker, systemClock, type Ticker } from "../clock.ts";
 import type { RevisionStatus, ServiceStatus } from "../control-api/contract.ts";
 import type { RevisionRequestTotals } from "../control-api/knative-metrics.ts";
 import {
-  type DesiredCanary,
   type DesiredService,
   type DesiredState,
   InvalidManifestError,
@@ -19,11 +18,11 @@ import {
 } from "../desired/desired-state.ts";
 import { type LiveChange, mergeLiveChanges, withTag } from "../desired/live-changes.ts";
 import { Ingress } from "../ingress/ingress.ts";
-import { planRollout } from "../rollout/gradual-rollout.ts";
 import { hostOf, type ResolvedTarget } from "../routing/traffic.ts";
 import { resolveEnvironment } from "./environment.ts";
+import { Releases } from "./releases.ts";
 import { RevisionReconciler } from "./revision-reconciler.ts";
-import { decideRoutes, type HostRoute, type Rollout } from "./route-reconciler.ts";
+import { decideRoutes, type HostRoute } from "./route-reconciler.ts";
 
 export type { RevisionStatus, ServiceStatus } from "../control-api/contract.ts";
 export { INITIAL_SCALE_NEVER_ACHIEVED, PROGRESS_DEADLINE_EXCEEDED } from "./revision-reconciler.ts";
@@ -65,12 +64,11 @@ export class LocalServing {
   private rendered: string | undefined;
   private readonly liveChanges = new Map<string, LiveChange>();
   private queue: Promise<void> = Promise.resolve();
-  private rollouts = new Map<string, Rollout>();
   /** Each service's resolved targets at the last routing. */
   private resolvedTargets = new Map<string, ResolvedTarget[]>();
   private routed = new Set<string>();
   private tickers: Ticker[] = [];
-  private readonly canaries = new Map<string, { state: CanaryState; ticker: Ticker | undefined }>();
+  private readonly releases: Releases;
   private readonly clock: Clock;
 
   constructor(private readonly options: LocalServingOptions) {
@@ -86,6 +84,12 @@ export class LocalServing {
       failed: (revision) => this.routed.delete(revision),
     });
     this.ingress = new Ingress((name) => this.revisions.get(name)?.runtime);
+    this.releases = new Releases({
+      clock: this.clock,
+      log: options.log,
+      requestStats: (revision) => this.revisions.get(revision)?.runtime.takeRequestStats() ?? {},
+      moved: () => this.updateRoutes(),
+    });
   }
 
   private get revisions() {
@@ -139,7 +143,7 @@ export class LocalServing {
     const rendered = this.rendered;
     if (!rendered) throw new Error("nothing applied yet");
     if (!this.desired?.services.some((s) => s.name === service)) throw new UnknownServiceError(service);
-    if (change.traffic && this.canaries.get(service)?.state.phase === "Progressing") {
+    if (change.traffic && this.releases.canaryOf(service)?.phase === "Progressing") {
       throw new ConflictError(`a canary analysis is moving the traffic of ${service}: wait for it to end`);
     }
     const missing = change.traffic?.find((t) => t.revisionName && !this.revisions.has(t.revisionName));
@@ -159,8 +163,7 @@ export class LocalServing {
     }
     if (change.traffic) {
       // Traffic set by hand ends what was moving it.
-      this.canaries.delete(service);
-      this.rollouts.delete(service);
+      this.releases.forget(service);
       this.updateRoutes();
     }
     this.options.log(`${service}: changed ${JSON.stringify(change)}`);
@@ -175,7 +178,7 @@ export class LocalServing {
   resetLiveChanges(service: string): Promise<void> {
     return this.oneAtATime(async () => {
       if (!this.rendered || !this.liveChanges.delete(service)) return;
-      this.rollouts.delete(service);
+      this.releases.forget(service, "rollout");
       await this.applyNow(this.rendered);
       this.options.log(`${service}: live changes reset to the manifests`);
     });
@@ -184,8 +187,8 @@ export class LocalServing {
   /** Each Service: its URL, spec.traffic, live change, and the canary or rollout moving its traffic. */
   services(): ServiceStatus[] {
     return (this.desired?.services ?? []).map((service) => {
-      const rollout = this.rollouts.get(service.name);
-      const canary = this.canaries.get(service.name)?.state;
+      const rollout = this.releases.rolloutOf(service.name);
+      const canary = this.releases.canaryOf(service.name);
       const change = this.liveChanges.get(service.name);
       return {
         name: service.name,
@@ -217,19 +220,19 @@ export class LocalServing {
     // A rollout's steps land on time (they are a second or more apart).
     this.tickers.push(
       startTicker(this.clock, ROLLOUT_CHECK_MS, () => {
-        if (this.rollouts.size > 0) this.updateRoutes();
+        if (this.releases.rolloutsUnderWay) this.updateRoutes();
       }),
     );
   }
 
   /** Canary analyses under way or ended, by service. */
   canaryStatus(): Record<string, CanaryState> {
-    return Object.fromEntries([...this.canaries].map(([service, c]) => [service, c.state]));
+    return Object.fromEntries(this.releases.inProgress().canaries);
   }
 
   async stop(): Promise<void> {
     for (const ticker of this.tickers.splice(0)) ticker.stop();
-    for (const canary of this.canaries.values()) canary.ticker?.stop();
+    this.releases.stop();
     await this.reconciler.stop();
     await this.ingress.close();
   }
@@ -296,48 +299,20 @@ export class LocalServing {
     const record = running.record;
     const canary = desired.canaries.find((c) => c.service === service.name);
     const primary = this.primaryOf(service.name);
-    if (canary && primary) this.startCanary(service.name, canary, primary, record.name);
-    else if (service.rolloutDurationMs > 0) this.startRollout(service.name, service.rolloutDurationMs, record.name);
+    if (canary && primary) this.releases.startCanary(service.name, canary, primary, record.name);
+    else if (service.rolloutDurationMs > 0) {
+      // What the latest-revision target served at the last routing.
+      const previous = (this.resolvedTargets.get(service.name) ?? [])
+        .filter((t) => t.latest && !t.tag)
+        .map((t) => ({ revision: t.revision, percent: t.percent }));
+      this.releases.startRollout(service.name, service.rolloutDurationMs, record.name, previous);
+    }
     running.released = true;
   }
 
   /** The revision with most traffic on the service's main host at the last routing. */
   private primaryOf(service: string): string | undefined {
     return [...(this.resolvedTargets.get(service) ?? [])].sort((a, b) => b.percent - a.percent)[0]?.revision;
-  }
-
-  /** Knative's gradual rollout: 1 % at once, the rest in equal steps over the duration. */
-  private startRollout(service: string, durationMs: number, candidate: string): void {
-    // What the latest-revision target served at the last routing.
-    const previous = (this.resolvedTargets.get(service) ?? [])
-      .filter((t) => t.latest && !t.tag)
-      .map((t) => ({ revision: t.revision, percent: t.percent }));
-    const percent = previous.reduce((sum, s) => sum + s.percent, 0);
-    if (percent <= 1) return; // nothing to move from: the first revision takes it all
-    const plan = planRollout(durationMs / 1000, percent);
-    this.rollouts.set(service, { candidate, previous, percent, plan, startedAt: this.clock.now() });
-    this.options.log(
-      `${service}: rolling out ${candidate} over ${durationMs / 1000} s, ${plan.stepSize} % every ${(plan.stepMs / 1000).toFixed(1)} s`,
-    );
-  }
-
-  /** Flagger's way: the new revision gets traffic step by step while its checks pass. */
-  private startCanary(service: string, spec: DesiredCanary, primary: string, candidate: string): void {
-    this.canaries.get(service)?.ticker?.stop();
-    const runtime = this.revisions.get(candidate)?.runtime;
-    runtime?.takeRequestStats(); // judge only what it answers from now on
-    const step = (state: CanaryState) => {
-      const result = analyzeCanary(spec, state, runtime?.takeRequestStats() ?? {});
-      for (const event of result.events) this.options.log(`canary ${service}: ${event}`);
-      return result.state;
-    };
-    const entry = { state: step(startCanary(primary, candidate)), ticker: undefined as Ticker | undefined };
-    entry.ticker = startTicker(this.clock, spec.intervalMs, () => {
-      entry.state = step(entry.state);
-      if (entry.state.phase !== "Progressing") entry.ticker?.stop();
-      this.updateRoutes();
-    });
-    this.canaries.set(service, entry);
   }
 
   /** Programs the ingress with what the route reconciler decides now. */
@@ -360,8 +335,7 @@ export class LocalServing {
           generation: r.record.generation,
           ready: r.released && (r.runtime.readyCount > 0 || r.autoscaler.status.desired === 0),
         })),
-        canaries: new Map([...this.canaries].map(([service, c]) => [service, c.state])),
-        rollouts: this.rollouts,
+        ...this.releases.inProgress(),
         current,
       },
       this.clock.now(),
@@ -371,7 +345,7 @@ export class LocalServing {
       else this.options.log(`${event.service}: ${event.revision} rolled out`);
     }
     for (const [service, targets] of decision.targets) this.resolvedTargets.set(service, targets);
-    this.rollouts = decision.rollouts;
+    this.releases.advanced(decision.rollouts);
     this.routed = decision.routed;
     const tags = new Map<string, string>();
     for (const [host, route] of decision.routes) if (route.tag) tags.set(host, route.tag);
