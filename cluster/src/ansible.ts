@@ -1,7 +1,14 @@
-/** Runs the cluster's Ansible playbooks, streaming Ansible's own task lines as progress. */
+/**
+ * Runs the cluster's Ansible playbooks, streaming Ansible's own task lines as
+ * progress, and saying which task is still running when one is silent for a
+ * minute (a cold build).
+ */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { SilenceWatch } from "./progress.ts";
+
+const SILENT_MS = 60_000;
 
 export const ANSIBLE_DIR = join(import.meta.dirname, "..", "ansible");
 
@@ -29,11 +36,26 @@ export function runPlaybook(ansiblePlaybook: string, run: PlaybookRun): Promise<
   if (run.verbose) args.push("-v");
   const child = spawn(ansiblePlaybook, args, {
     cwd: ANSIBLE_DIR,
-    stdio: "inherit",
+    stdio: ["inherit", "pipe", "inherit"],
     env: { ...process.env, ANSIBLE_CONFIG: join(ANSIBLE_DIR, "ansible.cfg"), ANSIBLE_FORCE_COLOR: "1" },
   });
+  const watch = new SilenceWatch(SILENT_MS, Date.now());
+  child.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    watch.output(chunk.toString("utf8"), Date.now());
+  });
+  const timer = setInterval(() => {
+    const note = watch.noteAt(Date.now());
+    if (note) process.stdout.write(`${note}\n`);
+  }, 5_000);
   return new Promise((resolve) => {
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    child.on("error", () => resolve(127));
+    child.on("exit", (code, signal) => {
+      clearInterval(timer);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+    child.on("error", () => {
+      clearInterval(timer);
+      resolve(127);
+    });
   });
 }
