@@ -67,3 +67,17 @@ export async function waitServiceReady(namespace: string, name: string, seconds 
   }
   return last as KnativeService;
 }
+
+/** The demo tenant's API key, from the Secret the environment's overlay generates. */
+export async function demoApiKey(namespace: string): Promise<string> {
+  const encoded = await kubectl([
+    "-n",
+    namespace,
+    "get",
+    "secret",
+    "platform-demo",
+    "-o",
+    "jsonpath={.data.DEMO_API_KEY}",
+  ]);
+  return Buffer.from(encoded, "base64").toString("utf8");
+}

@@ -6,7 +6,6 @@
  *   --only <a,b>    run only these checks (names in CHECKS)
  * Prints each check's figures; exits 1 if any check fails.
  */
-import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,8 +17,7 @@ import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
 import { scaleFromZero } from "./checks/scale-from-zero.ts";
 import { trafficSplit } from "./checks/traffic-split.ts";
 import { kubectl } from "./kube.ts";
-
-const REPO = join(import.meta.dirname, "..", "..");
+import { REPO, runCommand } from "./run-command.ts";
 
 /** A script of its own run as a check (it prints its figures; its exit code is the verdict). */
 function scriptCheck(name: string, script: string): Check {
@@ -41,14 +39,6 @@ const CHECKS: Record<string, Check> = {
   f6: minScaleHeartbeat,
   "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
 };
-
-function runCommand(command: string, args: string[]): Promise<number> {
-  const child = spawn(command, args, { cwd: REPO, stdio: "inherit" });
-  return new Promise((resolve) => {
-    child.on("exit", (code) => resolve(code ?? 1));
-    child.on("error", () => resolve(127));
-  });
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

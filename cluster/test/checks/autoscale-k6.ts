@@ -4,15 +4,14 @@
  * Prometheus (Knative's autoscaler, every queue-proxy). Its chart, replicas
  * of real pods following the load, is copied to the results.
  */
-import { spawn } from "node:child_process";
 import { copyFile, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type AutoscaleSummary, judgeAutoscale } from "../autoscale-verdict.ts";
 import type { Check } from "../check.ts";
 import { INGRESS_URL } from "../ingress.ts";
-import { kubectl, kubectlJson } from "../kube.ts";
+import { demoApiKey, kubectl, kubectlJson } from "../kube.ts";
+import { REPO, runCommand } from "../run-command.ts";
 
-const REPO = join(import.meta.dirname, "..", "..", "..");
 const RESULTS = join(REPO, "loadtest", "results");
 export const PROMETHEUS_URL = process.env.CLUSTER_PROMETHEUS_URL ?? "http://127.0.0.1:9090";
 
@@ -23,27 +22,16 @@ interface SchedulingEvent {
   message: string;
 }
 
-function runLoadtest(env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn("npm", ["run", "-s", "loadtest", "--", "autoscale"], { cwd: REPO, env, stdio: "inherit" });
-  return new Promise((resolve) => {
-    child.on("exit", (code) => resolve(code ?? 1));
-    child.on("error", () => resolve(127));
-  });
-}
-
 export const autoscaleK6: Check = {
   name: "k6 autoscale scenario: replicas of real pods following load",
   async run({ namespace, resultsDir, log }) {
-    const key = Buffer.from(
-      await kubectl(["-n", namespace, "get", "secret", "platform-demo", "-o", "jsonpath={.data.DEMO_API_KEY}"]),
-      "base64",
-    ).toString("utf8");
+    const key = await demoApiKey(namespace);
     const redirectUrl = new URL(
       await kubectl(["-n", namespace, "get", "ksvc", "redirect", "-o", "jsonpath={.status.url}"]),
     );
     const startedAt = Date.now();
     const before = new Set(await readdir(RESULTS).catch(() => []));
-    const exitCode = await runLoadtest({
+    const exitCode = await runCommand("npm", ["run", "-s", "loadtest", "--", "autoscale"], {
       ...process.env,
       BASE_URL: INGRESS_URL.origin,
       NAMESPACE: namespace,

@@ -5,7 +5,7 @@
  */
 import type { Check } from "../check.ts";
 import { viaIngress } from "../ingress.ts";
-import { isReady, type KnativeService, kubectl, kubectlJson } from "../kube.ts";
+import { demoApiKey, isReady, type KnativeService, kubectlJson } from "../kube.ts";
 
 interface DomainMapping {
   metadata: { name: string };
@@ -26,10 +26,7 @@ export const platformAnswers: Check = {
       if (!found) throw new Error(`ksvc ${namespace}/${name} has no URL`);
       return found;
     };
-    const key = Buffer.from(
-      await kubectl(["-n", namespace, "get", "secret", "platform-demo", "-o", "jsonpath={.data.DEMO_API_KEY}"]),
-      "base64",
-    ).toString("utf8");
+    const key = await demoApiKey(namespace);
     const auth = { authorization: `Bearer ${key}` };
     const code = `cluster-${Date.now().toString(36)}`;
 
