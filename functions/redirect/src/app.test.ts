@@ -149,12 +149,12 @@ describe("clicks", () => {
   it("of a link deleted meanwhile are dropped without failing the batch", async () => {
     const kept = await createLink({ targetUrl: "https://example.com/kept" });
     const deleted = await createLink({ targetUrl: "https://example.com/deleted" });
-    await redirect.clicks.flush(); // the clicks of earlier tests, some of links deleted since
+    await redirect.clicks.drain(); // the clicks of earlier tests, some of links deleted since
     const droppedBefore = redirect.clicks.stats.droppedBy.link_deleted;
     await redirect.request(`/${kept.code}`);
     await redirect.request(`/${deleted.code}`);
     await patchLink(deleted.id, {}, "DELETE");
-    await redirect.clicks.flush();
+    await redirect.clicks.drain();
     expect(await clickCount(kept.id)).toBe(1);
     expect(redirect.clicks.stats.failedWrites).toBe(0);
     expect(redirect.clicks.stats.droppedBy.link_deleted - droppedBefore).toBe(1);
@@ -171,13 +171,13 @@ describe("clicks", () => {
     await admin.set("redirect.recordClicks", false);
     await eventually(() => expect(redirect.flags.get("redirect.recordClicks")).toBe(false));
     await redirect.request(`/${link.code}`);
-    await redirect.clicks.flush();
+    await redirect.clicks.drain();
     expect(await clickCount(link.id)).toBe(0);
 
     await admin.set("redirect.recordClicks", true);
     await eventually(() => expect(redirect.flags.get("redirect.recordClicks")).toBe(true));
     await redirect.request(`/${link.code}`);
-    await redirect.clicks.flush();
+    await redirect.clicks.drain();
     expect(await clickCount(link.id)).toBe(1);
   });
 });

@@ -167,6 +167,31 @@ describe("ClickBuffer", () => {
     expect(h.buffer.stats).toMatchObject({ buffered: 0, bufferedBytes: 0, written: 9 });
   });
 
+  it("flush() returns while a click waits behind a write under way; drain() writes it too", async () => {
+    const h = harness(10, 3);
+    h.hold();
+    h.add(1);
+    void h.buffer.flush();
+    h.add(2);
+    const flushed = h.buffer.flush();
+    h.release();
+    await flushed;
+    expect(h.writes).toEqual([[1]]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 1, written: 1 });
+    await h.buffer.drain(); // no timer has fired: drain() itself wrote the click
+    expect(h.writes).toEqual([[1], [2]]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 2 });
+  });
+
+  it("drain() stops while a retry is not due yet, and leaves the rest to the retry timer", async () => {
+    const h = harness(10, 3, ["fail"]);
+    h.add(1);
+    await h.buffer.drain();
+    expect(h.buffer.stats).toMatchObject({ buffered: 1, written: 0, failedWrites: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 1 });
+  });
+
   it("keeps a batch that failed for a retryable reason, at the front, and tries it again after a backoff", async () => {
     const h = harness(10, 3, ["fail", "fail"]);
     h.add(1, 2, 3);

@@ -145,6 +145,17 @@ export class ClickBuffer {
     return Promise.all(started.length > 0 ? started : [...this.writing]).then(() => {});
   }
 
+  /**
+   * Writes until nothing is held or under way: unlike flush(), it does not
+   * return while a click waits behind a write the timer started. Stops early
+   * while backing off after a failure (the retry timer takes over then).
+   */
+  async drain(): Promise<void> {
+    while (this.writing.size > 0 || (this.queue.length > 0 && Date.now() >= this.retryAt)) {
+      await this.flush();
+    }
+  }
+
   private startWrite(): Promise<void> {
     const batch = this.queue.splice(0, this.options.batchSize);
     const write: Promise<void> = this.options
