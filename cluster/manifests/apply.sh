@@ -31,6 +31,12 @@ limit="${APPLY_TIMEOUT_SECONDS:-300}"
 ns="$(sed -n 's/^namespace: *//p' "$overlay/kustomization.yaml")"
 [[ -n "$ns" ]] || { echo "$overlay/kustomization.yaml names no namespace" >&2; exit 2; }
 k() { kubectl -n "$ns" "$@"; }
+# Server-side apply, as Flux's kustomize-controller applies: when Flux later
+# takes the objects over (npm run cluster -- gitops), no manager owns the
+# annotations Knative's webhook sets (serving.knative.dev/creator). A client-side
+# apply leaves kubectl owning the whole annotations map, which Flux inherits and
+# then empties, and the webhook refuses that: "annotation value is immutable".
+apply() { kubectl apply --server-side --field-manager=platform-apply --force-conflicts "$@"; }
 say() { echo "[apply $ns] $*"; }
 
 # until_true WHAT COMMAND...: runs COMMAND every 2 s until it prints something, for at most $limit s.
@@ -97,12 +103,12 @@ trap 'rm -f "$rendered"' EXIT
 kubectl kustomize "$overlay" >"$rendered"
 # kubectl's client-side apply reports some objects "configured" with a patch that changes nothing (seen
 # with kubectl 1.32 on Kubernetes 1.36), so whether anything changes is asked of the server first.
-if kubectl diff -f "$rendered" >/dev/null 2>&1; then
+if kubectl diff --server-side --field-manager=platform-apply --force-conflicts -f "$rendered" >/dev/null 2>&1; then
   say "the cluster already matches $overlay: nothing to change"
 fi
 
 say "1/4 the data services: PostgreSQL with Patroni, Redis with Sentinels"
-kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-data
+apply -f "$rendered" -l app.kubernetes.io/part-of=platform-data
 for set in postgres redis redis-sentinel; do
   k rollout status "statefulset/$set" --timeout="${limit}s"
 done
@@ -124,11 +130,11 @@ if [[ "$(k get job migrations -o jsonpath='{.status.conditions[?(@.type=="Failed
   say "the last run failed: running it again"
   k delete job migrations --wait=true
 fi
-if ! out="$(kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations 2>&1)"; then
+if ! out="$(apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations 2>&1)"; then
   grep -q "field is immutable" <<<"$out" || { echo "$out" >&2; exit 1; }
   say "the Job changed: replacing it"
   k delete job migrations --wait=true
-  kubectl apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations
+  apply -f "$rendered" -l app.kubernetes.io/part-of=platform-migrations
 else
   echo "$out"
 fi
@@ -145,6 +151,6 @@ fi
 say "migrations complete"
 
 say "4/4 the functions"
-kubectl apply -f "$rendered"
+apply -f "$rendered"
 k wait ksvc --all --for=condition=Ready --timeout="${limit}s"
 say "done"

@@ -37,7 +37,12 @@ function copyTree(to: string): void {
 
 const render = (dir: string) =>
   execFileSync("kubectl", ["kustomize", dir, "--server", "https://127.0.0.1:1"], { encoding: "utf8" });
-const makeSecrets = (dir: string) => execFileSync(join(dir, "make-secrets.sh"), [], { encoding: "utf8" });
+/** make-secrets.sh on a copy, keeping the cluster's secrets in `store` (never the host's /etc/platform-cluster). */
+const makeSecrets = (dir: string, store = join(root, "cluster-secrets")) =>
+  execFileSync(join(dir, "make-secrets.sh"), [], {
+    encoding: "utf8",
+    env: { ...process.env, CLUSTER_SECRETS_DIR: store },
+  });
 /** A resource by kind and name; a generated ConfigMap also by its name before the hash suffix. */
 const named = (r: Resource, kind: string, name: string) =>
   r.kind === kind &&
@@ -202,18 +207,45 @@ describe("the migrations Job", () => {
 });
 
 describe("make-secrets.sh", () => {
-  it("makes new secrets per cluster and never replaces them", () => {
-    const other = mkdtempSync(join(tmpdir(), "cluster-manifests-"));
+  const secretsOf = (dir: string) =>
+    readFileSync(join(dir, "cluster/manifests/dev/secrets/platform-secrets.env"), "utf8");
+  const withClone = (use: (clone: string) => void) => {
+    const clone = mkdtempSync(join(tmpdir(), "cluster-manifests-"));
     try {
-      copyTree(other);
-      const dev = join(other, "cluster/manifests/dev");
-      makeSecrets(dev);
-      const first = readFileSync(join(dev, "secrets/platform-secrets.env"), "utf8");
-      expect(makeSecrets(dev)).toBe("");
-      expect(readFileSync(join(dev, "secrets/platform-secrets.env"), "utf8")).toBe(first);
-      expect(first).not.toBe(readFileSync(join(root, "cluster/manifests/dev/secrets/platform-secrets.env"), "utf8"));
+      copyTree(clone);
+      use(clone);
     } finally {
-      rmSync(other, { recursive: true, force: true });
+      rmSync(clone, { recursive: true, force: true });
     }
+  };
+
+  it("makes new secrets per cluster and never replaces them", () => {
+    withClone((clone) => {
+      const store = join(clone, "store");
+      const dev = join(clone, "cluster/manifests/dev");
+      expect(makeSecrets(dev, store)).toContain(`made ${store}/dev/postgres-passwords.env`);
+      const first = secretsOf(clone);
+      expect(makeSecrets(dev, store)).toBe("");
+      expect(secretsOf(clone)).toBe(first);
+      expect(first).not.toBe(secretsOf(root));
+    });
+  });
+
+  it("keeps them with the cluster: another clone applies the same passwords to the same database", () => {
+    withClone((clone) => {
+      expect(makeSecrets(join(clone, "cluster/manifests/dev"))).toBe("");
+      expect(secretsOf(clone)).toBe(secretsOf(root));
+    });
+  });
+
+  it("keeps what a clone made before secrets were kept with the cluster, instead of making new ones", () => {
+    withClone((clone) => {
+      const dev = join(clone, "cluster/manifests/dev");
+      const store = join(clone, "store");
+      makeSecrets(dev, join(clone, "old-store"));
+      const before = secretsOf(clone);
+      expect(makeSecrets(dev, store)).toContain(`kept ${store}/dev/platform-secrets.env`);
+      expect(readFileSync(join(store, "dev/platform-secrets.env"), "utf8")).toBe(before);
+    });
   });
 });

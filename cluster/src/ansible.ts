@@ -22,7 +22,7 @@ export function findAnsiblePlaybook(): string | undefined {
 }
 
 export interface PlaybookRun {
-  playbook: "site.yml" | "down.yml";
+  playbook: "site.yml" | "down.yml" | "gitops.yml";
   tags?: string[];
   extraVars?: Record<string, string | boolean>;
   verbose?: boolean;

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 export type ClusterCommand =
   | { kind: "up"; tags: string[]; verbose: boolean }
   | { kind: "down"; purge: boolean }
+  | { kind: "gitops"; path: string; verbose: boolean }
   | { kind: "status" }
   | { kind: "kubeconfig" }
   | { kind: "help" };
@@ -14,8 +15,12 @@ export const USAGE = `usage: npm run cluster -- <command>
                                      roles: container_runtime, image_registry, images, kubernetes, cluster_dns,
                                      knative_serving, ingress, monitoring, platform
   down [--purge]                     stop everything; --purge also deletes the cluster's state
+  gitops [--path <dir>] [-v]         Flux on the cluster, reconciling <dir> (default flux/clusters/dev) from the
+                                     clone's HEAD, pushed to the cluster's Git server
   status                             the node, the services and every Knative Service
   kubeconfig                         the admin kubeconfig's path (export KUBECONFIG=$(...))`;
+
+export const DEFAULT_GITOPS_PATH = "flux/clusters/dev";
 
 export const ROLES = [
   "container_runtime",
@@ -53,6 +58,22 @@ export function parseCommand(args: string[]): ClusterCommand | { error: string }
       case "down": {
         const { values } = parseArgs({ args: rest, options: { purge: { type: "boolean", default: false } } });
         return { kind: "down", purge: values.purge ?? false };
+      }
+      case "gitops": {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            path: { type: "string", default: DEFAULT_GITOPS_PATH },
+            verbose: { type: "boolean", short: "v", default: false },
+          },
+        });
+        const path = (values.path ?? DEFAULT_GITOPS_PATH).replace(/^\.\//, "").replace(/\/+$/, "");
+        if (path === "" || path.startsWith("/") || path.split("/").includes("..")) {
+          return {
+            error: `--path ${values.path}: give a directory inside the repository, such as ${DEFAULT_GITOPS_PATH}`,
+          };
+        }
+        return { kind: "gitops", path, verbose: values.verbose ?? false };
       }
       case "status":
       case "kubeconfig":

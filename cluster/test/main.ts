@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Check, CheckContext } from "./check.ts";
 import { autoscaleK6 } from "./checks/autoscale-k6.ts";
+import { gitopsReconcile } from "./checks/gitops.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
 import { platformAnswers } from "./checks/platform-answers.ts";
 import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
@@ -38,6 +39,8 @@ const CHECKS: Record<string, Check> = {
   autoscale: autoscaleK6,
   f6: minScaleHeartbeat,
   "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
+  // Last: from here on Flux owns dev, and corrects what a later check would change by hand.
+  gitops: gitopsReconcile,
 };
 
 async function main(): Promise<number> {

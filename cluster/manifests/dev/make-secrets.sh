@@ -1,43 +1,65 @@
 #!/usr/bin/env bash
-# Makes this cluster's passwords and keys, once, as env files beside this
-# script (secrets/, ignored by Git) that the kustomization's secretGenerator
-# reads. An existing file is never replaced: the database was initialised with
-# those passwords. Usage: make-secrets.sh [dir] (default: ./secrets).
+# Makes this cluster's passwords and keys once, and keeps them with the
+# cluster, not with a clone: in $CLUSTER_SECRETS_DIR/<namespace>
+# (default /etc/platform-cluster/secrets/dev), where `down --purge` removes
+# them together with the database they were initialised with. Each run copies
+# them into secrets/ beside this script (ignored by Git), where the
+# kustomization's secretGenerator reads them, so every clone applies the same
+# passwords to the same database. A file already kept is never replaced; one
+# that only a clone has (made before they were kept with the cluster) is kept
+# from it.
+# Usage: make-secrets.sh   env: CLUSTER_SECRETS_DIR
 set -euo pipefail
-dir="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/secrets}"
-mkdir -p "$dir"
-chmod 0700 "$dir"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+namespace="$(sed -n 's/^namespace: *//p' "$here/kustomization.yaml")"
+store="${CLUSTER_SECRETS_DIR:-/etc/platform-cluster/secrets}/$namespace"
+copy="$here/secrets"
 umask 077
+mkdir -p "$store" "$copy"
+chmod 0700 "$store" "$copy"
 
 hex() { openssl rand -hex 24; }
 # The shape of the platform's API keys: lsk_ and 24 random bytes in base64url.
 api_key() { echo "lsk_$(openssl rand -base64 24 | tr '+/' '-_')"; }
+value() { sed -n "s/^$2=//p" "$store/$1.env"; }
 
-if [[ ! -f "$dir/postgres-passwords.env" ]]; then
+# keep NAME: true when $store/NAME.env exists, after taking a clone's copy if only it has one.
+keep() {
+  [[ -f "$store/$1.env" ]] && return 0
+  if [[ -f "$copy/$1.env" ]]; then
+    cp "$copy/$1.env" "$store/$1.env"
+    echo "kept $store/$1.env (from $copy)"
+    return 0
+  fi
+  return 1
+}
+made() { echo "made $store/$1.env"; }
+
+keep postgres-passwords || {
   {
     echo "superuser=$(hex)"
     echo "replication=$(hex)"
     echo "rewind=$(hex)"
     echo "platform=$(hex)"
-  } >"$dir/postgres-passwords.env"
-  echo "made $dir/postgres-passwords.env"
-fi
-if [[ ! -f "$dir/redis-password.env" ]]; then
-  echo "password=$(hex)" >"$dir/redis-password.env"
-  echo "made $dir/redis-password.env"
-fi
-value() { sed -n "s/^$2=//p" "$dir/$1.env"; }
-if [[ ! -f "$dir/platform-secrets.env" ]]; then
+  } >"$store/postgres-passwords.env"
+  made postgres-passwords
+}
+keep redis-password || {
+  echo "password=$(hex)" >"$store/redis-password.env"
+  made redis-password
+}
+keep platform-secrets || {
   {
     # The Service "postgres" always points at the Patroni leader.
     echo "DATABASE_URL=postgres://platform:$(value postgres-passwords platform)@postgres:5432/platform?target_session_attrs=primary"
     # The Sentinels name the Redis primary (functions/kit/src/redis.ts).
     echo "REDIS_URL=redis-sentinel://:$(value redis-password password)@redis-sentinel:26379/platform"
     echo "ROLLUP_TOKEN=$(hex)"
-  } >"$dir/platform-secrets.env"
-  echo "made $dir/platform-secrets.env"
-fi
-if [[ ! -f "$dir/platform-demo.env" ]]; then
-  echo "DEMO_API_KEY=$(api_key)" >"$dir/platform-demo.env"
-  echo "made $dir/platform-demo.env"
-fi
+  } >"$store/platform-secrets.env"
+  made platform-secrets
+}
+keep platform-demo || {
+  echo "DEMO_API_KEY=$(api_key)" >"$store/platform-demo.env"
+  made platform-demo
+}
+cp "$store"/*.env "$copy/"

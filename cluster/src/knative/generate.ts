@@ -12,66 +12,11 @@
  *   --cpu-request  a Deployment's CPU request instead of the module's (repeatable)
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
-import {
-  type ConfigMap,
-  type KubeObject,
-  knativeImages,
-  renderKourier,
-  renderServing,
-  withCpuRequests,
-} from "./render.ts";
-
-const repo = fileURLToPath(new URL("../../..", import.meta.url));
-
-function versions(): Record<string, string> {
-  return parseYaml(readFileSync(join(repo, "cluster/ansible/group_vars/all/versions.yml"), "utf8"));
-}
-
-/** The module's directory in the Go module cache. */
-function moduleDir(module: string, version: string): string {
-  const info = JSON.parse(
-    execFileSync("go", ["mod", "download", "-json", `${module}@${version}`], { encoding: "utf8" }),
-  );
-  if (info.Error) throw new Error(`${module}@${version}: ${info.Error}`);
-  return info.Dir;
-}
-
-/** The version a module's go.mod requires of another module. */
-function requiredVersion(dir: string, module: string): string {
-  const line = readFileSync(join(dir, "go.mod"), "utf8")
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .find(([path]) => path === module);
-  if (!line?.[1]) throw new Error(`${dir}/go.mod does not require ${module}`);
-  return line[1];
-}
-
-/** Every object in the YAML files under `dir`, in the order `ko resolve -R` reads them (lexical walk). */
-function readObjects(dir: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) objects.push(...readObjects(path));
-    else if (name.endsWith(".yaml") || name.endsWith(".yml")) objects.push(...parseObjects(readFileSync(path, "utf8")));
-  }
-  return objects;
-}
-
-function parseObjects(text: string): KubeObject[] {
-  return parseAllDocuments(text)
-    .map((doc) => doc.toJS() as KubeObject | null)
-    .filter((o): o is KubeObject => o !== null);
-}
-
-function write(path: string, objects: readonly KubeObject[]): void {
-  writeFileSync(path, objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
-  console.log(`${path}: ${objects.length} objects`);
-}
+import { moduleDir, parseObjects, readObjects, repo, requiredVersion, versions, write } from "../module-manifests.ts";
+import { type ConfigMap, knativeImages, renderKourier, renderServing, withCpuRequests } from "./render.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

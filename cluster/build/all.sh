@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds every binary `cluster up` and `cluster gitops` need, in the order their
+# roles ask for them (the same scripts and arguments as the roles' build tasks),
+# so that they can be built ahead, at low priority, while something else runs:
+#   nice -n 19 ionice -c 3 cluster/build/all.sh &
+# Each script takes the build lock (lib.sh), so a role asking for a binary
+# meanwhile waits for it instead of building it twice. Cached binaries are not
+# built again.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+"$here/registry.sh"
+"$here/kubernetes.sh"
+"$here/etcd.sh"
+"$here/pause.sh"
+"$here/go-install.sh" coredns github.com/coredns/coredns coredns_version
+"$here/go-install.sh" crictl sigs.k8s.io/cri-tools/cmd/crictl crictl_version
+"$here/knative.sh"
+"$here/flux.sh"

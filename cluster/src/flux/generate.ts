@@ -1,0 +1,87 @@
+/**
+ * Writes the manifests the flux role applies, from Flux's controllers'
+ * modules at the versions pinned in versions.yml.
+ *   controllers --out <dir> [--cpu-request <controller>=<cpu>]... [--arg <controller>=<flag>]...
+ *       flux-crds.yaml         source-controller's and kustomize-controller's CRDs
+ *       flux-controllers.yaml  the flux-system namespace, accounts, RBAC, Deployments, Service
+ *   sync --out <dir> --url <git url> --branch <branch> --path <path in the repository>
+ *       flux-sync.yaml         the GitRepository flux-system and the Kustomization that applies <path>
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { moduleDir, readObjects, versions, write } from "../module-manifests.ts";
+import { type ControllerSettings, type ControllerSources, renderFlux, renderSync } from "./render.ts";
+
+const USAGE = `usage: generate.ts controllers --out <dir> [--cpu-request <controller>=<cpu>]... [--arg <controller>=<flag>]...
+       generate.ts sync --out <dir> --url <git url> --branch <branch> --path <path>`;
+
+function usage(problem?: string): never {
+  console.error(problem ? `${problem}\n${USAGE}` : USAGE);
+  process.exit(2);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    out: { type: "string" },
+    url: { type: "string" },
+    branch: { type: "string" },
+    path: { type: "string" },
+    "cpu-request": { type: "string", multiple: true, default: [] },
+    arg: { type: "string", multiple: true, default: [] },
+  },
+});
+const [what] = positionals;
+const out = values.out;
+if (!out || (what !== "controllers" && what !== "sync")) usage();
+mkdirSync(out, { recursive: true });
+
+if (what === "sync") {
+  const { url, branch, path } = values;
+  if (!url || !branch || !path) usage("sync needs --url, --branch and --path");
+  write(join(out, "flux-sync.yaml"), renderSync({ url, branch, path }));
+} else {
+  const pinned = versions();
+  const controller = (name: string, versionKey: string): ControllerSources => {
+    const version = pinned[versionKey];
+    if (!version) throw new Error(`versions.yml has no ${versionKey}`);
+    const dir = moduleDir(`github.com/fluxcd/${name}`, version);
+    const [role] = readObjects(join(dir, "config/rbac/role.yaml"));
+    const [leaderElectionRole] = readObjects(join(dir, "config/rbac/leader_election_role.yaml"));
+    if (!role || !leaderElectionRole) throw new Error(`${name} ${version}: config/rbac lacks its roles`);
+    return {
+      name,
+      version,
+      crds: readObjects(join(dir, "config/crd/bases")),
+      manager: readObjects(join(dir, "config/manager")).filter((o) => o.kind === "Deployment" || o.kind === "Service"),
+      role,
+      leaderElectionRole,
+    };
+  };
+  const settings: Record<string, ControllerSettings> = {};
+  const setting = (name: string) => {
+    settings[name] ??= {};
+    return settings[name];
+  };
+  for (const pair of values["cpu-request"] ?? []) {
+    const [name, cpu] = pair.split("=");
+    if (!name || !cpu) usage(`--cpu-request ${pair}: expected <controller>=<cpu>`);
+    setting(name).cpuRequest = cpu;
+  }
+  for (const pair of values.arg ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0 || !pair.slice(at + 1).startsWith("--")) usage(`--arg ${pair}: expected <controller>=--<flag>`);
+    const s = setting(pair.slice(0, at));
+    s.args = [...(s.args ?? []), pair.slice(at + 1)];
+  }
+  const { crds, controllers } = renderFlux(
+    [
+      controller("source-controller", "flux_source_controller_version"),
+      controller("kustomize-controller", "flux_kustomize_controller_version"),
+    ],
+    settings,
+  );
+  write(join(out, "flux-crds.yaml"), crds);
+  write(join(out, "flux-controllers.yaml"), controllers);
+}
