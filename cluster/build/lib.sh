@@ -6,6 +6,8 @@ BIN_DIR="$CACHE_DIR/bin"
 WRAPPERS_DIR="$CACHE_DIR/wrappers"
 mkdir -p "$BIN_DIR" "$WRAPPERS_DIR"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# Go's own installer puts it here; `up` adds it to PATH, a shell may not have.
+command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 
 # One build at a time: all.sh may be building ahead in the background (.ci/run
 # starts it before the tests) when `cluster up` asks for the same binaries; the
