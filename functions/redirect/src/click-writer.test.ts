@@ -45,6 +45,23 @@ const countFor = async (linkId: number) =>
   Number((await sql<{ n: string }[]>`select coalesce(sum(count), 0) as n from clicks where link_id = ${linkId}`)[0]?.n);
 
 describe("copyClicks", () => {
+  it("keeps its connection to itself: a query asked for meanwhile waits instead of breaking the copy", async () => {
+    const linkId = await createLink("pipelined");
+    const one = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await one`select 1`; // connected, so the query below would be pipelined behind the COPY
+      const copy = copyClicks(one, [click(linkId), click(linkId, { country: "FR" })]);
+      await new Promise((resolve) => setImmediate(resolve)); // the COPY is on the wire, not yet answered
+      const lookup = one<{ id: string }[]>`select id from links where id = ${linkId}`.execute();
+      const [copied, found] = await Promise.allSettled([copy, lookup]);
+      expect(copied).toEqual({ status: "fulfilled", value: undefined });
+      expect(found.status === "fulfilled" && found.value.map((r) => Number(r.id))).toEqual([linkId]);
+    } finally {
+      await one.end();
+    }
+    expect(await countFor(linkId)).toBe(2);
+  });
+
   it("writes the first batch on a fresh connection, every column as it came (the time to the second), identical clicks in one row", async () => {
     const linkId = await createLink("fresh");
     const fresh = postgres(url, { max: 1, onnotice: () => {} });

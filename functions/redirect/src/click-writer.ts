@@ -14,11 +14,20 @@ import { type Click, linkKey } from "./click-record.ts";
  */
 export async function copyClicks(sql: postgres.Sql, clicks: readonly Click[]): Promise<void> {
   if (clicks.length === 0) return;
-  // The columns in encodeClicks' order.
-  const stream =
-    await sql`copy clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country, count) from stdin`.writable();
-  stream.end(encodeClicks(clicks).text);
-  await finished(stream);
+  // On a connection of its own: when every connection of the pool is busy, postgres.js pipelines
+  // the next query onto one of them, and onto a COPY not yet answered that query's messages
+  // arrive in the middle of the copy data: the server ends the connection ("protocol
+  // synchronization was lost"), failing the copy and the query (a redirect's link lookup).
+  const connection = await sql.reserve();
+  try {
+    // The columns in encodeClicks' order.
+    const stream =
+      await connection`copy clicks (tenant_id, link_id, clicked_at, referrer, user_agent, country, count) from stdin`.writable();
+    stream.end(encodeClicks(clicks).text);
+    await finished(stream);
+  } finally {
+    connection.release();
+  }
 }
 
 /**
