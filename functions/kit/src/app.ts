@@ -91,6 +91,14 @@ export function createFunctionApp<E extends AppEnv = AppEnv>(
     });
   }
 
+  if (context.config.DELAY_MS > 0) {
+    const ms = context.config.DELAY_MS;
+    app.use(async (_c, next) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return next();
+    });
+  }
+
   const admin = new Hono();
   admin.get("/health/liveness", health.liveness);
   admin.get("/health/readiness", health.readiness);

@@ -27,6 +27,7 @@ describe("loadConfig", () => {
       DATABASE_POOL_MAX: 10,
       ACCESS_LOG: true,
       FAIL_RATE: 0,
+      DELAY_MS: 0,
       SHUTDOWN_TIMEOUT_MS: 10_000,
     });
   });
@@ -44,6 +45,7 @@ describe("loadConfig", () => {
     ["ACCESS_LOG false", { ACCESS_LOG: "false" }, { ACCESS_LOG: false }],
     ["ACCESS_LOG true", { ACCESS_LOG: "true" }, { ACCESS_LOG: true }],
     ["postgresql:// scheme", { DATABASE_URL: "postgresql://h/db" }, { DATABASE_URL: "postgresql://h/db" }],
+    ["DELAY_MS from a string", { DELAY_MS: "2000" }, { DELAY_MS: 2000 }],
   ])("reads %s", (_name, env, expected) => {
     expect(loadConfig(baseConfigSchema, { DATABASE_URL: DB, ...env })).toMatchObject(expected);
   });
@@ -68,6 +70,8 @@ describe("loadConfig", () => {
       "REDIS_URL: a Sentinel URL is redis-sentinel://host:port,host:port/<primary name>",
     ],
     ["ACCESS_LOG maybe", { DATABASE_URL: DB, ACCESS_LOG: "maybe" }, "ACCESS_LOG: must be true or false"],
+    ["DELAY_MS 1.5", { DATABASE_URL: DB, DELAY_MS: "1.5" }, "DELAY_MS: must be a whole number of milliseconds"],
+    ["DELAY_MS -1", { DATABASE_URL: DB, DELAY_MS: "-1" }, "DELAY_MS:"],
   ])("refuses %s, naming the variable", (_name, env, expected) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

@@ -37,6 +37,11 @@ export const baseConfigSchema = z.object({
   ACCESS_LOG: z.stringbool({ error: "must be true or false" }).default(true),
   /** Share of requests (0 to 1) answered 500 on purpose: a faulty revision for canary drills and load tests. */
   FAIL_RATE: z.coerce.number().min(0, "must be from 0 to 1").max(1, "must be from 0 to 1").default(0),
+  /**
+   * Milliseconds every request waits before it is handled, on purpose: a slow backend for
+   * autoscaling drills, requests in flight that cost no CPU. Keep it under the Service's timeoutSeconds.
+   */
+  DELAY_MS: z.coerce.number().int("must be a whole number of milliseconds").min(0).max(60_000).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 

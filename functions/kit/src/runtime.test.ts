@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { createTestContext, freshDatabase } from "@platform/kit/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFunctionApp } from "./app.ts";
 import { serveFunction } from "./runtime.ts";
 
@@ -131,6 +131,32 @@ describe("a function's runtime", () => {
     expect(failed.headers.get("content-type")).toBe("application/problem+json");
     expect((await app.request("/health/liveness", { headers: PROBE })).status).toBe(200);
     await context.close();
+  });
+
+  it("holds every request DELAY_MS before handling it, never the health endpoints", async () => {
+    const context = createTestContext({
+      service: "demo",
+      databaseUrl: await freshDatabase(),
+      env: { DELAY_MS: "2000" },
+    });
+    const app = createFunctionApp(context);
+    app.get("/hello", (c) => c.text("hi"));
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      expect((await app.request("/health/liveness", { headers: PROBE })).status).toBe(200);
+      let answered = false;
+      const answer = Promise.resolve(app.request("/hello")).then((res) => {
+        answered = true;
+        return res;
+      });
+      await vi.advanceTimersByTimeAsync(1999);
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await (await answer).text()).toBe("hi");
+    } finally {
+      vi.useRealTimers();
+      await context.close();
+    }
   });
 
   it("keeps /metrics and health off the public port: an admin port serves them, probes alone reach health", async () => {
