@@ -100,7 +100,7 @@ export const scenarios: Record<string, ScenarioPlan> = {
     script: "autoscale.js",
     service: SERVICE,
     title: "autoscale: the redirect from zero replicas to many and back",
-    k6Env: { PEAK_VUS: "700", IDLE: "10s", HOLD: "60s" },
+    k6Env: { PEAK_VUS: "700", IDLE: "10s", RAMP: "1s", HOLD: "60s" },
     waitBefore: (state) => {
       const ready = readyOf(state, SERVICE);
       return ready === 0 ? undefined : `the redirect to scale to zero (idle): ${ready} ready now`;

@@ -52,6 +52,7 @@ describe("settings", () => {
     expect(k6EnvFor(autoscale, target, { PEAK_VUS: "900" })).toEqual({
       PEAK_VUS: "900",
       IDLE: "10s",
+      RAMP: "1s",
       HOLD: "60s",
       BASE_URL: "http://127.0.0.1:8080",
       NAMESPACE: "default",

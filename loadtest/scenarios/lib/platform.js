@@ -81,11 +81,24 @@ export function demoLinks(prefix, count) {
 /** One short-link hop, checked: 302 (or 301) to the link's target. */
 export function redirectOnce(check, code) {
   const res = get("redirect", `/${code}`);
-  check(res, {
+  const ok = check(res, {
     "redirect answers 30x to the link's target": (r) =>
       (r.status === 302 || r.status === 301) && r.headers.Location === targetOf(code),
   });
+  if (!ok) warnOnce(res);
   return res;
+}
+
+// Statuses this user has reported already: module state is per user in k6.
+const reported = new Set();
+
+/** A failed answer in k6.log, once per user and status, so a failed run says what failed. */
+function warnOnce(res) {
+  const key = res.status ? `status ${res.status}` : `error ${res.error_code}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  const body = typeof res.body === "string" ? res.body.slice(0, 120).replace(/\s+/g, " ") : "";
+  console.warn(`failed answer: ${key} after ${Math.round(res.timings.duration)} ms ${res.error || body}`);
 }
 
 /** One short-link hop to a demo link picked at random: the redirect scenarios' iteration. */
