@@ -21,8 +21,18 @@
 #        immutable, and one that failed before is run again;
 #   4. everything else, the functions:
 #        kubectl wait ksvc --all --for=condition=Ready
+# With PIN_DIGESTS=1 (the one-machine cluster, whose registry is on this
+# machine), every image the registry holds is applied as name:tag@digest, the
+# digest the registry holds now. Knative pins a revision to a digest by
+# resolving the tag itself, which it cannot here: the node's registry mirrors
+# ghcr.io, which the controller would ask directly (config-deployment skips
+# resolving for it). Without a digest the node keeps running what it pulled
+# first under a tag, and a function rebuilt under the same tag would never
+# reach a revision; with one, a rebuilt function is a new revision, as on
+# any cluster with a reachable registry.
 # Usage: apply.sh [overlay dir]   env: KUBECONFIG (default the cluster's admin
-# kubeconfig), APPLY_TIMEOUT_SECONDS (each step, default 300), LOCAL_VOLUMES.
+# kubeconfig), APPLY_TIMEOUT_SECONDS (each step, default 300), LOCAL_VOLUMES,
+# PIN_DIGESTS (registry: PLATFORM_REGISTRY, as cluster/images/lib.sh reads it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 overlay="${1:-$here/dev}"
@@ -101,6 +111,22 @@ fi
 rendered="$(mktemp)"
 trap 'rm -f "$rendered"' EXIT
 kubectl kustomize "$overlay" >"$rendered"
+
+# pin_digests FILE: each `image: name:tag` the registry holds becomes name:tag@digest.
+pin_digests() {
+  local file="$1" image digest
+  source "$here/../images/lib.sh"
+  for image in $(sed -n 's/^ *image: *\([^ @]*:[^ @/]*\) *$/\1/p' "$file" | sort -u); do
+    digest="$(registry_digest "$image")"
+    if [[ -z "$digest" ]]; then
+      say "$image: not in the registry, applied by its tag"
+      continue
+    fi
+    sed -i "s|^\( *image: *\)${image//./\\.} *\$|\1$image@$digest|" "$file"
+    say "$image: pinned to ${digest:0:19}"
+  done
+}
+if [[ "${PIN_DIGESTS:-}" == 1 ]]; then pin_digests "$rendered"; fi
 # kubectl's client-side apply reports some objects "configured" with a patch that changes nothing (seen
 # with kubectl 1.32 on Kubernetes 1.36), so whether anything changes is asked of the server first.
 if kubectl diff --server-side --field-manager=platform-apply --force-conflicts -f "$rendered" >/dev/null 2>&1; then
