@@ -25,7 +25,7 @@ export function judgeAutoscale(
   s: AutoscaleSummary,
   runnerExitCode: number,
   unschedulableForCpu: number,
-  minDesired = 5,
+  minDesired: number,
 ): AutoscaleVerdict {
   const shortfall = s.peakDesired - s.peakReady;
   const checks: [boolean, string][] = [
