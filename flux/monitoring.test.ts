@@ -1,0 +1,87 @@
+/**
+ * The platform's alerts (flux/infrastructure/monitoring/platform-alerts.yaml,
+ * a PrometheusRule) with the real promtool: the rules are valid, every alert
+ * has a unit test in which it fires, and the tests can fail.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+
+const MONITORING = join(import.meta.dirname, "infrastructure", "monitoring");
+const RULES = "platform-alerts.rules.yml";
+const TESTS = "platform-alerts.test.yml";
+
+interface PrometheusRule {
+  kind: string;
+  spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+}
+interface RuleTests {
+  rule_files: string[];
+  tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
+}
+
+let dir: string;
+let rule: PrometheusRule;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "platform-alerts-"));
+  rule = parse(await readFile(join(MONITORING, "platform-alerts.yaml"), "utf8")) as PrometheusRule;
+  await copyFile(join(MONITORING, TESTS), join(dir, TESTS));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** promtool's verdict on the rules as given: [exit code, what it printed]. */
+async function promtoolTest(groups: PrometheusRule["spec"]["groups"]): Promise<[number, string]> {
+  await writeFile(join(dir, RULES), stringify({ groups }));
+  try {
+    return [0, execFileSync("promtool", ["test", "rules", TESTS], { cwd: dir, encoding: "utf8", stdio: "pipe" })];
+  } catch (error) {
+    const { status, stdout, stderr } = error as { status: number; stdout: string; stderr: string };
+    return [status, `${stdout}${stderr}`];
+  }
+}
+
+describe("the platform's alerts (promtool)", () => {
+  it("is a PrometheusRule whose groups promtool accepts", async () => {
+    expect(rule.kind).toBe("PrometheusRule");
+    await writeFile(join(dir, RULES), stringify(rule.spec));
+    const out = execFileSync("promtool", ["check", "rules", RULES], { cwd: dir, encoding: "utf8" });
+    expect(out).toContain("SUCCESS");
+  });
+
+  it("passes its unit tests", async () => {
+    const [code, out] = await promtoolTest(rule.spec.groups);
+    expect(out).toContain("SUCCESS");
+    expect(code).toBe(0);
+  });
+
+  it("has a test in which each alert fires", async () => {
+    const tests = parse(await readFile(join(MONITORING, TESTS), "utf8")) as RuleTests;
+    expect(tests.rule_files).toEqual([RULES]);
+    const fired = new Set(
+      tests.tests.flatMap((t) =>
+        (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname),
+      ),
+    );
+    const alerts = rule.spec.groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
+    expect(alerts.length).toBeGreaterThanOrEqual(9);
+    expect(alerts.filter((a) => !fired.has(a))).toEqual([]);
+  });
+
+  it("fails its tests when an alert's threshold is wrong (the tests can fail)", async () => {
+    const loosened = rule.spec.groups.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) =>
+        r.alert === "FunctionErrorRateHigh" ? { ...r, expr: r.expr.replace("> 0.05", "> 0.5") } : r,
+      ),
+    }));
+    const [code, out] = await promtoolTest(loosened);
+    expect(code).not.toBe(0);
+    expect(out).toContain("alertname: FunctionErrorRateHigh");
+  });
+});
