@@ -58,3 +58,19 @@ export function write(path: string, objects: readonly KubeObject[]): void {
   writeFileSync(path, objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n"));
   console.log(`${path}: ${objects.length} objects`);
 }
+
+/**
+ * `<name>=<value>` command-line pairs (e.g. --cpu-request activator=50m) as a map;
+ * throws, naming the option and the expected shape, on a pair that is not one.
+ */
+export function namedValues(option: string, what: string, pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf("=");
+      const name = pair.slice(0, at);
+      const value = pair.slice(at + 1);
+      if (at <= 0 || !value) throw new Error(`--${option} ${pair}: expected <${what}>=<value>`);
+      return [name, value];
+    }),
+  );
+}

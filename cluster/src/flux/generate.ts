@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { moduleDir, readObjects, versions, write } from "../module-manifests.ts";
+import { moduleDir, namedValues, readObjects, versions, write } from "../module-manifests.ts";
 import { type ControllerSettings, type ControllerSources, renderFlux, renderSync } from "./render.ts";
 
 const USAGE = `usage: generate.ts controllers --out <dir> [--cpu-request <controller>=<cpu>]... [--arg <controller>=<flag>]...
@@ -64,11 +64,13 @@ if (what === "sync") {
     settings[name] ??= {};
     return settings[name];
   };
-  for (const pair of values["cpu-request"] ?? []) {
-    const [name, cpu] = pair.split("=");
-    if (!name || !cpu) usage(`--cpu-request ${pair}: expected <controller>=<cpu>`);
-    setting(name).cpuRequest = cpu;
+  let cpuRequests: Record<string, string> = {};
+  try {
+    cpuRequests = namedValues("cpu-request", "controller", values["cpu-request"] ?? []);
+  } catch (error) {
+    usage((error as Error).message);
   }
+  for (const [name, cpu] of Object.entries(cpuRequests)) setting(name).cpuRequest = cpu;
   for (const pair of values.arg ?? []) {
     const at = pair.indexOf("=");
     if (at <= 0 || !pair.slice(at + 1).startsWith("--")) usage(`--arg ${pair}: expected <controller>=--<flag>`);

@@ -15,7 +15,16 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { moduleDir, parseObjects, readObjects, repo, requiredVersion, versions, write } from "../module-manifests.ts";
+import {
+  moduleDir,
+  namedValues,
+  parseObjects,
+  readObjects,
+  repo,
+  requiredVersion,
+  versions,
+  write,
+} from "../module-manifests.ts";
 import { type ConfigMap, knativeImages, renderKourier, renderServing, withCpuRequests } from "./render.ts";
 
 const { values, positionals } = parseArgs({
@@ -43,13 +52,7 @@ if (!servingVersion || !kourierVersion || !pinned.envoy_version)
 const images = knativeImages({ serving: servingVersion, kourier: kourierVersion });
 const serving = moduleDir("knative.dev/serving", servingVersion);
 const networkingPin = requiredVersion(serving, "knative.dev/networking");
-const cpuRequests = Object.fromEntries(
-  (values["cpu-request"] ?? []).map((pair) => {
-    const [name, cpu] = pair.split("=");
-    if (!name || !cpu) throw new Error(`--cpu-request ${pair}: expected <deployment>=<cpu>`);
-    return [name, cpu];
-  }),
-);
+const cpuRequests = namedValues("cpu-request", "deployment", values["cpu-request"] ?? []);
 mkdirSync(out, { recursive: true });
 
 if (what === "serving") {
