@@ -10,7 +10,7 @@ import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@platform/processes/free-port";
+import { freePorts } from "@platform/processes/free-port";
 import postgres from "postgres";
 import {
   DATABASE,
@@ -59,15 +59,24 @@ export async function up(log: Log, dir = DEFAULT_LAB_DIR): Promise<LabState> {
     return running;
   }
   await rm(dir, { recursive: true, force: true });
+  const names = ["member-1", "member-2", "member-3"];
+  // Chosen together, so that no two are the same (one of CI's runs gave a member one port for both).
+  const [clientPort, peerPort, ...memberPorts] = (await freePorts(2 + 2 * names.length)) as [
+    number,
+    number,
+    ...number[],
+  ];
   const layout: LabLayout = {
     dir,
     binDir: postgresBinDir(),
-    etcd: { clientPort: await freePort(), peerPort: await freePort(), dir: join(dir, "etcd") },
-    members: [],
+    etcd: { clientPort, peerPort, dir: join(dir, "etcd") },
+    members: names.map((name, i) => ({
+      name,
+      pgPort: memberPorts[2 * i] as number,
+      restPort: memberPorts[2 * i + 1] as number,
+      dir: join(dir, name),
+    })),
   };
-  for (const name of ["member-1", "member-2", "member-3"]) {
-    layout.members.push({ name, pgPort: await freePort(), restPort: await freePort(), dir: join(dir, name) });
-  }
   await mkdir(layout.etcd.dir, { recursive: true });
   for (const sub of ["backups", "pgbackrest/log", "pgbackrest/lock", "pgbackrest/spool"]) {
     await mkdir(join(dir, sub), { recursive: true });
