@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freshDatabase } from "@platform/kit/testing";
 import { bundleFunction } from "@platform/processes/bundle";
-import { freePort } from "@platform/processes/free-port";
+import { freePorts } from "@platform/processes/free-port";
 import { waitFor } from "@platform/processes/wait-for";
 import { describe, expect, it } from "vitest";
 import { nextRevision, type RevisionRecord, revisionName } from "./revision-names.ts";
@@ -35,8 +35,7 @@ describe("a revision's bundle", () => {
     const dir = await mkdtemp(join(tmpdir(), "revision-"));
     try {
       const main = await bundleFunction("redirect", dir);
-      const port = await freePort();
-      const metricsPort = await freePort();
+      const [port, metricsPort] = await freePorts(2);
       const child = spawn(process.execPath, [main], {
         env: {
           ...process.env,
