@@ -68,6 +68,30 @@ export async function waitServiceReady(namespace: string, name: string, seconds 
   return last as KnativeService;
 }
 
+/** Ready, and its latest revision has all the traffic: a gradual rollout (`rollout-duration`) is over. */
+export const isRolledOut = (s: KnativeService): boolean => {
+  const traffic = s.status?.traffic ?? [];
+  return traffic.length === 1 && traffic[0]?.revisionName === s.status?.latestReadyRevisionName;
+};
+
+/** The Service once its current generation is Ready and rolled out to all traffic (throws after `seconds`). */
+export async function waitServiceRolledOut(namespace: string, name: string, seconds = 300): Promise<KnativeService> {
+  const deadline = Date.now() + seconds * 1000;
+  let last: KnativeService | undefined;
+  await waitFor(
+    async () => {
+      last = await waitServiceReady(namespace, name, Math.max(1, Math.ceil((deadline - Date.now()) / 1000)));
+      return isRolledOut(last);
+    },
+    {
+      what: `ksvc ${namespace}/${name} to send all its traffic to its latest revision`,
+      timeoutMs: seconds * 1000,
+      intervalMs: 2000,
+    },
+  );
+  return last as KnativeService;
+}
+
 /** The demo tenant's API key, from the Secret the environment's overlay generates. */
 export async function demoApiKey(namespace: string): Promise<string> {
   const encoded = await kubectl([

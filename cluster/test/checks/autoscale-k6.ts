@@ -14,11 +14,10 @@
  */
 import { copyFile, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { waitFor } from "@platform/processes/wait-for";
 import { type AutoscaleSummary, judgeAutoscale } from "../autoscale-verdict.ts";
 import type { Check, CheckResult } from "../check.ts";
 import { INGRESS_URL } from "../ingress.ts";
-import { demoApiKey, kubectl, kubectlJson, waitServiceReady } from "../kube.ts";
+import { demoApiKey, kubectl, kubectlJson, waitServiceRolledOut } from "../kube.ts";
 import { REPO, runCommand } from "../run-command.ts";
 
 const RESULTS = join(REPO, "loadtest", "results");
@@ -32,7 +31,7 @@ const USERS = 250;
  * outside the redirect (in k6, Envoy and the activator) on a slow machine.
  */
 const MIN_DESIRED = 3;
-/** dev rolls a new revision out over 60 s (rollout-duration); Ready waits for that. */
+/** dev rolls a new revision out over 60 s (rollout-duration); each release waits for that to end. */
 const ROLLOUT_SECONDS = 300;
 
 interface SchedulingEvent {
@@ -51,9 +50,10 @@ export const autoscaleK6: Check = {
     try {
       return await runScenario(namespace, key, resultsDir, log);
     } finally {
+      // The next check starts on a quiet node: the rollout back is over before this one ends.
       log(`releasing ${SERVICE} without DELAY_MS`);
-      await setEnv(namespace, env);
-      await waitServiceReady(namespace, SERVICE, ROLLOUT_SECONDS);
+      await setEnv(namespace, withoutDelay(env));
+      await waitServiceRolledOut(namespace, SERVICE, ROLLOUT_SECONDS);
     }
   },
 };
@@ -71,6 +71,8 @@ async function setEnv(namespace: string, env: EnvVar[]): Promise<void> {
   await kubectl(["-n", namespace, "patch", "ksvc", SERVICE, "--type=json", "-p", JSON.stringify(patch)]);
 }
 
+const withoutDelay = (env: EnvVar[]) => env.filter((e) => e.name !== "DELAY_MS");
+
 /** Releases the Service with DELAY_MS and waits until that revision takes all traffic; returns the env before. */
 async function withDelay(namespace: string, delayMs: string): Promise<EnvVar[]> {
   const before = await kubectlJson<{ spec: { template: { spec: { containers: { env?: EnvVar[] }[] } } } }>([
@@ -81,16 +83,8 @@ async function withDelay(namespace: string, delayMs: string): Promise<EnvVar[]> 
     SERVICE,
   ]);
   const env = before.spec.template.spec.containers[0]?.env ?? [];
-  await setEnv(namespace, [...env.filter((e) => e.name !== "DELAY_MS"), { name: "DELAY_MS", value: delayMs }]);
-  // The run starts once the new revision has all the traffic.
-  await waitFor(
-    async () => {
-      const ksvc = await waitServiceReady(namespace, SERVICE, ROLLOUT_SECONDS);
-      const traffic = ksvc.status?.traffic ?? [];
-      return traffic.length === 1 && traffic[0]?.revisionName === ksvc.status?.latestReadyRevisionName;
-    },
-    { what: `${SERVICE} to send all its traffic to the revision with DELAY_MS`, timeoutMs: 300_000, intervalMs: 2000 },
-  );
+  await setEnv(namespace, [...withoutDelay(env), { name: "DELAY_MS", value: delayMs }]);
+  await waitServiceRolledOut(namespace, SERVICE, ROLLOUT_SECONDS);
   return env;
 }
 
