@@ -1,6 +1,7 @@
 /** kubectl against the cluster's admin kubeconfig, for the cluster tests. */
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
 
@@ -104,4 +105,45 @@ export async function demoApiKey(namespace: string): Promise<string> {
     "jsonpath={.data.DEMO_API_KEY}",
   ]);
   return Buffer.from(encoded, "base64").toString("utf8");
+}
+
+/** A pod as watchPods sees it: running, with an address. */
+export interface WatchedPod {
+  name: string;
+  ip: string;
+  revision: string;
+}
+
+/**
+ * The running pods with an address that match `selector`, kept current by one
+ * `kubectl get pods --watch` stream: a pod appears within the API server's own
+ * notice of it, not at the next poll. `stop()` ends the stream.
+ */
+export function watchPods(namespace: string, selector: string): { current(): WatchedPod[]; stop(): void } {
+  const pods = new Map<string, WatchedPod>();
+  const child = spawn(
+    "kubectl",
+    [
+      "--kubeconfig",
+      KUBECONFIG,
+      "-n",
+      namespace,
+      "get",
+      "pods",
+      "-l",
+      selector,
+      "--watch",
+      "--output-watch-events",
+      "-o",
+      String.raw`jsonpath={.type} {.object.metadata.name} {.object.status.phase} {.object.metadata.labels.serving\.knative\.dev/revision} {.object.status.podIP}{"\n"}`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const [type, name, phase, revision, ip] = line.split(" ");
+    if (!name) return;
+    if (type === "DELETED" || phase !== "Running" || !ip) pods.delete(name);
+    else pods.set(name, { name, ip, revision: revision ?? "?" });
+  });
+  return { current: () => [...pods.values()], stop: () => child.kill() };
 }
