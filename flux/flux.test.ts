@@ -6,12 +6,14 @@
  * own schemas, and keeps the order and rules docs/gitops.md states.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
+import { PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../cluster/src/flux/secrets.ts";
+import { AGE_KEYGEN_BIN as AGE_KEYGEN, SOPS_BIN as SOPS } from "../cluster/src/paths.ts";
 import { writeSchemas } from "../knative/validation/crd-schemas.ts";
 import { crdFiles, kubeconform } from "../knative/validation/kubeconform.ts";
 
@@ -23,7 +25,7 @@ const ENVIRONMENTS = ["dev", "test", "prod"];
 const ENTRY_POINTS = [...ENVIRONMENTS, "one-machine"];
 
 const render = (dir: string) =>
-  execFileSync("kubectl", ["kustomize", join(repo, dir), "--load-restrictor", "LoadRestrictionsNone"], {
+  execFileSync("kubectl", ["kustomize", resolve(repo, dir), "--load-restrictor", "LoadRestrictionsNone"], {
     encoding: "utf8",
   });
 const parse = (yaml: string): Resource[] => parseAllDocuments(yaml).map((d) => d.toJS());
@@ -41,8 +43,14 @@ beforeAll(async () => {
   schemaDir = mkdtempSync(join(tmpdir(), "flux-schemas-"));
   schemaLocation = await writeSchemas(crdFiles(), schemaDir);
   // Kubernetes' own kinds the applied paths use (Namespace, StatefulSet, Job, ...).
-  const applied = [...new Set([...entries.values()].flat().flatMap((k) => (k.spec?.path ? [k.spec.path] : [])))];
-  const kinds = coreKindsOf([...entries.values(), ...applied.map((path) => parse(render(path)))].flat());
+  // The sealed Secrets are not in this tree (flux/secrets/README.md); their test seals a set of its own.
+  const applied = [...new Set([...entries.values()].flat().flatMap((k) => (k.spec?.path ? [k.spec.path] : [])))].filter(
+    (path) => !path.startsWith("./flux/secrets/"),
+  );
+  const kinds = coreKindsOf([
+    ...[...entries.values(), ...applied.map((path) => parse(render(path)))].flat(),
+    { apiVersion: "v1", kind: "Secret" },
+  ]);
   await writeCoreSchemas(schemaDir, kinds);
 });
 
@@ -62,15 +70,19 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
     expect(kubeconform(broken, schemaLocation).invalid).toBeGreaterThan(0);
   });
 
-  it("orders each environment: infrastructure, then data, then migrations, then functions", () => {
+  it("orders each environment: infrastructure and its Secrets, then data, then migrations, then functions", () => {
     const byName = new Map(fluxKustomizations(entry).map((k) => [k.metadata.name, k]));
     const envs = entry === "one-machine" ? ENVIRONMENTS : [entry];
     expect([...byName.keys()].sort()).toEqual(
-      ["infrastructure", ...envs.flatMap((e) => [`${e}-data`, `${e}-migrations`, `${e}-functions`])].sort(),
+      [
+        "infrastructure",
+        ...envs.flatMap((e) => [`${e}-secrets`, `${e}-data`, `${e}-migrations`, `${e}-functions`]),
+      ].sort(),
     );
     for (const env of envs) {
       const dependsOn = (name: string) => byName.get(name)?.spec.dependsOn?.map((d: { name: string }) => d.name);
-      expect(dependsOn(`${env}-data`)).toEqual(["infrastructure"]);
+      expect(dependsOn(`${env}-secrets`)).toBeUndefined();
+      expect(dependsOn(`${env}-data`)).toEqual(["infrastructure", `${env}-secrets`]);
       expect(dependsOn(`${env}-migrations`)).toEqual([`${env}-data`]);
       expect(dependsOn(`${env}-functions`)).toEqual([`${env}-migrations`]);
     }
@@ -81,6 +93,15 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
       expect(k.spec, k.metadata.name).toMatchObject({ prune: true, wait: true });
       expect(k.spec.sourceRef, k.metadata.name).toEqual({ kind: "GitRepository", name: "flux-system" });
       expect(existsSync(join(repo, k.spec.path, "kustomization.yaml")), k.spec.path).toBe(true);
+    }
+  });
+
+  it("decrypts with SOPS only where the sealed Secrets are, with the key Git does not hold", () => {
+    for (const k of fluxKustomizations(entry)) {
+      const sealed = k.spec.path.startsWith("./flux/secrets/");
+      expect(k.spec.decryption, k.metadata.name).toEqual(
+        sealed ? { provider: "sops", secretRef: { name: "sops-age" } } : undefined,
+      );
     }
   });
 });
@@ -106,5 +127,100 @@ describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
     for (const service of resources.filter((r) => r.kind === "Service" && canaried.has(r.metadata.name))) {
       expect(service.spec.traffic, service.metadata.name).toBeUndefined();
     }
+  });
+});
+
+describe("the sealed Secrets, sealed here for a throwaway age key", () => {
+  let work = "";
+  const key = () => join(work, "age.agekey");
+  const otherKey = () => join(work, "other.agekey");
+  const store = () => join(work, "store");
+  const sealedOf = (env: string) => join(work, sealedDir(env));
+  const sopsDecrypt = (file: string, keyFile = key()) =>
+    execFileSync(SOPS, ["decrypt", file], {
+      encoding: "utf8",
+      stdio: "pipe",
+      env: { ...process.env, SOPS_AGE_KEY_FILE: keyFile },
+    });
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "flux-sealed-"));
+    execFileSync(AGE_KEYGEN, ["-o", key()], { stdio: "pipe" });
+    execFileSync(AGE_KEYGEN, ["-o", otherKey()], { stdio: "pipe" });
+    const recipient = execFileSync(AGE_KEYGEN, ["-y", key()], { encoding: "utf8" }).trim();
+    for (const env of ENVIRONMENTS) {
+      cpSync(join(repo, sealedDir(env)), sealedOf(env), { recursive: true });
+      execFileSync(join(repo, "cluster/manifests/dev/make-secrets.sh"), [env], {
+        stdio: "pipe",
+        env: { ...process.env, CLUSTER_SECRETS_DIR: store() },
+      });
+      execFileSync(
+        join(repo, "node_modules/.bin/tsx"),
+        [
+          join(repo, "cluster/src/flux/seal.ts"),
+          ...["--env", env, "--from", join(store(), env), "--age", recipient, "--out", sealedOf(env)],
+        ],
+        { stdio: "pipe", env: { ...process.env, SOPS_AGE_KEY_FILE: key() }, input: "" },
+      );
+    }
+  }, 60_000);
+
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  describe.each(ENVIRONMENTS)("%s", (env) => {
+    const plain = (name: string) => parseEnvFile(readFileSync(join(store(), env, `${name}.env`), "utf8"), name);
+
+    it("renders every Secret the environment needs, in its namespace, with every value encrypted", () => {
+      const secrets = parse(render(sealedOf(env)));
+      expect(secrets.map((r) => r.metadata.name).sort()).toEqual([...PLATFORM_SECRETS].sort());
+      for (const secret of secrets) {
+        expect(secret.metadata.namespace).toBe(env);
+        const values = Object.values(secret.stringData) as string[];
+        expect(values.length).toBeGreaterThan(0);
+        for (const value of values) expect(value).toMatch(/^ENC\[AES256_GCM,data:/);
+      }
+    });
+
+    it("holds no plain value, and the cluster's key gives every one back", () => {
+      for (const name of PLATFORM_SECRETS) {
+        const file = join(sealedOf(env), `${name}.yaml`);
+        const sealed = readFileSync(file, "utf8");
+        for (const value of Object.values(plain(name))) expect(sealed).not.toContain(value);
+        const secret = parseYaml(sopsDecrypt(file));
+        expect(secret.stringData).toEqual(plain(name));
+        const result = kubeconform(stringify(secret), schemaLocation);
+        expect(result.problems).toEqual([]);
+        expect(result.valid).toBe(1);
+      }
+    });
+
+    it("does not open with another key", () => {
+      expect(() => sopsDecrypt(join(sealedOf(env), "platform-demo.yaml"), otherKey())).toThrow();
+    });
+  });
+
+  it("seals unchanged values again without touching the files (a second bootstrap commits nothing new)", () => {
+    const file = join(sealedOf("dev"), "platform-secrets.yaml");
+    const before = readFileSync(file, "utf8");
+    const recipient = execFileSync(AGE_KEYGEN, ["-y", key()], { encoding: "utf8" }).trim();
+    const out = execFileSync(
+      join(repo, "node_modules/.bin/tsx"),
+      [
+        join(repo, "cluster/src/flux/seal.ts"),
+        "--env",
+        "dev",
+        "--from",
+        join(store(), "dev"),
+        "--age",
+        recipient,
+        "--out",
+        sealedOf("dev"),
+      ],
+      { encoding: "utf8", env: { ...process.env, SOPS_AGE_KEY_FILE: key() } },
+    );
+    expect(out).toContain(`${file}: unchanged`);
+    expect(readFileSync(file, "utf8")).toBe(before);
   });
 });

@@ -137,6 +137,11 @@ if command -v go >/dev/null 2>&1; then
     go install "go.k6.io/k6@$k6_version"
     installed+=("k6 $k6_version (go install)")
   fi
+  # SOPS and age-keygen seal the Secrets Flux decrypts (flux/secrets/README.md); flux/flux.test.ts
+  # seals a set with them. Built where the cluster's roles build theirs (cached; versions.yml pins them).
+  say "building sops and age-keygen (cluster/build/go-install.sh; cached after the first time)"
+  cluster/build/go-install.sh sops github.com/getsops/sops/v3/cmd/sops sops_version
+  cluster/build/go-install.sh age-keygen filippo.io/age/cmd/age-keygen age_version
   modules=$(node -p 'Object.keys(require("./knative/validation/versions.json").crdModules).join(" ")')
   say "downloading the CRDs' Go modules: $(echo $modules)"
   # shellcheck disable=SC2086

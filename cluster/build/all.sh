@@ -16,3 +16,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 "$here/go-install.sh" crictl sigs.k8s.io/cri-tools/cmd/crictl crictl_version
 "$here/knative.sh"
 "$here/flux.sh"
+"$here/go-install.sh" sops github.com/getsops/sops/v3/cmd/sops sops_version
+"$here/go-install.sh" age-keygen filippo.io/age/cmd/age-keygen age_version

@@ -6,7 +6,7 @@
  * module) and Knative's CRDs, then the wiring between the pieces.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,8 +38,8 @@ function copyTree(to: string): void {
 const render = (dir: string) =>
   execFileSync("kubectl", ["kustomize", dir, "--server", "https://127.0.0.1:1"], { encoding: "utf8" });
 /** make-secrets.sh on a copy, keeping the cluster's secrets in `store` (never the host's /etc/platform-cluster). */
-const makeSecrets = (dir: string, store = join(root, "cluster-secrets")) =>
-  execFileSync(join(dir, "make-secrets.sh"), [], {
+const makeSecrets = (dir: string, store = join(root, "cluster-secrets"), args: string[] = []) =>
+  execFileSync(join(dir, "make-secrets.sh"), args, {
     encoding: "utf8",
     env: { ...process.env, CLUSTER_SECRETS_DIR: store },
   });
@@ -247,5 +247,22 @@ describe("make-secrets.sh", () => {
       expect(makeSecrets(dev, store)).toContain(`kept ${store}/dev/platform-secrets.env`);
       expect(readFileSync(join(store, "dev/platform-secrets.env"), "utf8")).toBe(before);
     });
+  });
+
+  it("makes another environment's secrets of its own, keeps them with the cluster and copies none into the clone", () => {
+    withClone((clone) => {
+      const dev = join(clone, "cluster/manifests/dev");
+      const store = join(clone, "store");
+      expect(makeSecrets(dev, store, ["prod"])).toContain(`made ${store}/prod/platform-secrets.env`);
+      expect(existsSync(join(dev, "secrets"))).toBe(false);
+      makeSecrets(dev, store);
+      expect(readFileSync(join(store, "prod/platform-secrets.env"), "utf8")).not.toBe(secretsOf(clone));
+    });
+  });
+
+  it("refuses a namespace name Kubernetes would refuse, naming it", () => {
+    expect(() =>
+      execFileSync(join(repo, "cluster/manifests/dev/make-secrets.sh"), ["Prod_1"], { stdio: "pipe" }),
+    ).toThrow(/'Prod_1' is not a namespace name/);
   });
 });

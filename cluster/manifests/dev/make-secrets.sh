@@ -7,16 +7,19 @@
 # kustomization's secretGenerator reads them, so every clone applies the same
 # passwords to the same database. A file already kept is never replaced; one
 # that only a clone has (made before they were kept with the cluster) is kept
-# from it.
-# Usage: make-secrets.sh   env: CLUSTER_SECRETS_DIR
+# from it. Given another namespace (test, prod: environments Flux reconciles),
+# it makes and keeps that namespace's, and copies nothing into the clone.
+# Usage: make-secrets.sh [namespace]   env: CLUSTER_SECRETS_DIR
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-namespace="$(sed -n 's/^namespace: *//p' "$here/kustomization.yaml")"
+overlay_namespace="$(sed -n 's/^namespace: *//p' "$here/kustomization.yaml")"
+namespace="${1:-$overlay_namespace}"
+[[ "$namespace" =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || { echo "make-secrets.sh: '$namespace' is not a namespace name (such as dev)" >&2; exit 2; }
 store="${CLUSTER_SECRETS_DIR:-/etc/platform-cluster/secrets}/$namespace"
 copy="$here/secrets"
 umask 077
-mkdir -p "$store" "$copy"
-chmod 0700 "$store" "$copy"
+mkdir -p "$store"
+chmod 0700 "$store"
 
 hex() { openssl rand -hex 24; }
 # The shape of the platform's API keys: lsk_ and 24 random bytes in base64url.
@@ -26,7 +29,7 @@ value() { sed -n "s/^$2=//p" "$store/$1.env"; }
 # keep NAME: true when $store/NAME.env exists, after taking a clone's copy if only it has one.
 keep() {
   [[ -f "$store/$1.env" ]] && return 0
-  if [[ -f "$copy/$1.env" ]]; then
+  if [[ "$namespace" == "$overlay_namespace" && -f "$copy/$1.env" ]]; then
     cp "$copy/$1.env" "$store/$1.env"
     echo "kept $store/$1.env (from $copy)"
     return 0
@@ -62,4 +65,8 @@ keep platform-demo || {
   echo "DEMO_API_KEY=$(api_key)" >"$store/platform-demo.env"
   made platform-demo
 }
-cp "$store"/*.env "$copy/"
+if [[ "$namespace" == "$overlay_namespace" ]]; then
+  mkdir -p "$copy"
+  chmod 0700 "$copy"
+  cp "$store"/*.env "$copy/"
+fi

@@ -4,6 +4,8 @@
  * server (a change to the dev overlay) becomes a new revision of a Knative
  * Service by Flux's reconcile alone, and so does its revert. Nothing here runs
  * kubectl apply; the Service's managed fields show kustomize-controller wrote it.
+ * Before the commit, the environment's Secrets are shown to come from Git,
+ * sealed with SOPS, with no plain value anywhere in either repository (sealed-secrets.ts).
  */
 import { execFile } from "node:child_process";
 import { appendFile, mkdtemp, rm } from "node:fs/promises";
@@ -15,6 +17,7 @@ import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { isReady, type KnativeService, kubectl, kubectlJson } from "../kube.ts";
 import { runCommand } from "../run-command.ts";
+import { verifySealedSecrets } from "../sealed-secrets.ts";
 
 const run = promisify(execFile);
 const SERVICE = "analytics";
@@ -36,6 +39,9 @@ export const gitopsReconcile: Check = {
     const code = await runCommand("npm", ["run", "-s", "cluster", "--", "gitops"]);
     if (code !== 0) return { ok: false, figures: [`npm run cluster -- gitops exited ${code}`] };
     figures.push(`bootstrap (controllers, push, every Kustomization Ready): ${seconds(Date.now() - bootstrapStarted)}`);
+    const secrets = await verifySealedSecrets(namespace);
+    figures.push(...secrets.figures);
+    if (!secrets.ok) return { ok: false, figures };
 
     const work = await mkdtemp(join(tmpdir(), "gitops-check-"));
     const git = async (...args: string[]) =>
