@@ -8,7 +8,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { isDeepStrictEqual, promisify } from "node:util";
 import { parse } from "yaml";
 import { PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../src/flux/secrets.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
@@ -59,7 +59,7 @@ export async function verifySealedSecrets(namespace: string): Promise<CheckResul
     const values = Object.fromEntries(
       Object.entries(live.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
     );
-    const same = JSON.stringify(values) === JSON.stringify(await plain(namespace, name));
+    const same = isDeepStrictEqual(values, await plain(namespace, name));
     expect(
       appliedBy === `${namespace}-secrets` && same,
       `${namespace}/${name}: applied by ${appliedBy ?? "no Kustomization"}, ${same ? "decrypted to the cluster's values" : "values differ from the cluster's"}`,
