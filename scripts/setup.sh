@@ -150,6 +150,10 @@ if command -v go >/dev/null 2>&1; then
   kubernetes_version=$(sed -n 's/^kubernetes_version: *//p' cluster/ansible/group_vars/all/versions.yml)
   say "downloading k8s.io/kubernetes@$kubernetes_version (its OpenAPI document)"
   (cd /tmp && go mod download "k8s.io/kubernetes@$kubernetes_version")
+  # The dashboards' check against Grafana's schema (Grafana's Foundation SDK for Go); compiled once here
+  # so that npm test finds it in Go's build cache.
+  say "compiling the dashboards' schema check (cluster/src/dashboards/schema-check)"
+  (cd cluster/src/dashboards/schema-check && go build -o /dev/null .)
   say "downloading the modules of the autoscaler's differential test (Knative's own Go)"
   (cd knative/local/differential && go mod download)
 else
