@@ -154,6 +154,8 @@ if command -v go >/dev/null 2>&1; then
   # so that npm test finds it in Go's build cache.
   say "compiling the dashboards' schema check (cluster/src/dashboards/schema-check)"
   (cd cluster/src/dashboards/schema-check && go build -o /dev/null .)
+  say "compiling the Flux resource metrics stand-in's tests (cluster/flux-resource-metrics-standin)"
+  (cd cluster/flux-resource-metrics-standin && go test -count=1 -run '^$' ./... >/dev/null)
   say "downloading the modules of the autoscaler's differential test (Knative's own Go)"
   (cd knative/local/differential && go mod download)
 else

@@ -18,3 +18,4 @@ here="$(cd "$(dirname "$0")" && pwd)"
 "$here/flux.sh"
 "$here/go-install.sh" sops github.com/getsops/sops/v3/cmd/sops sops_version
 "$here/go-install.sh" age-keygen filippo.io/age/cmd/age-keygen age_version
+"$here/flux-resource-metrics-standin.sh" "$here/../flux-resource-metrics-standin" >/dev/null

@@ -113,7 +113,7 @@ const health = platformDashboard(
     timeseries({
       title: "Flux reconciliations and errors",
       description:
-        "Flux's controllers at work: reconciliations per second by kind, and those that ended in an error (source-controller counts a fetch that failed). kustomize-controller v1.9.6 records a failed apply only in the object's Ready condition, which Flux exports through kube-state-metrics (gotk_resource_info), not run on the one-machine cluster.",
+        "Flux's controllers at work: reconciliations per second by kind, those that ended in an error (source-controller counts a fetch that failed), and objects whose Ready condition is False (gotk_resource_info, from kube-state-metrics or the one-machine cluster's stand-in). FluxReconciliationFailing fires when one stays not Ready for 10 m.",
       unit: "ops",
       min: 0,
       series: [
@@ -124,6 +124,10 @@ const health = platformDashboard(
         {
           expr: "sum by (controller) (rate(controller_runtime_reconcile_errors_total[$__rate_interval]))",
           legend: "{{controller}} errors",
+        },
+        {
+          expr: 'count by (customresource_kind) (gotk_resource_info{ready="False", suspended!="true"})',
+          legend: "{{customresource_kind}} not Ready",
         },
       ],
     }),

@@ -18,10 +18,10 @@ import { type AutoscaleSummary, judgeAutoscale } from "../autoscale-verdict.ts";
 import type { Check, CheckResult } from "../check.ts";
 import { INGRESS_URL } from "../ingress.ts";
 import { demoApiKey, kubectl, kubectlJson, waitServiceRolledOut } from "../kube.ts";
+import { PROMETHEUS_URL } from "../prometheus.ts";
 import { REPO, runCommand } from "../run-command.ts";
 
 const RESULTS = join(REPO, "loadtest", "results");
-export const PROMETHEUS_URL = process.env.CLUSTER_PROMETHEUS_URL ?? "http://127.0.0.1:9090";
 const SERVICE = "redirect";
 const DELAY_MS = "2000";
 const USERS = 250;

@@ -5,7 +5,8 @@
  * Service by Flux's reconcile alone, and so does its revert. Nothing here runs
  * kubectl apply; the Service's managed fields show kustomize-controller wrote it.
  * Before the commit, the environment's Secrets are shown to come from Git,
- * sealed with SOPS, with no plain value anywhere in either repository (sealed-secrets.ts).
+ * sealed with SOPS, with no plain value anywhere in either repository (sealed-secrets.ts),
+ * and Flux's objects' state to reach Prometheus as gotk_resource_info (flux-state-metrics.ts).
  */
 import { execFile } from "node:child_process";
 import { appendFile, mkdtemp, rm } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
+import { verifyFluxStateMetrics } from "../flux-state-metrics.ts";
 import { isReady, type KnativeService, kubectl, kubectlJson } from "../kube.ts";
 import { runCommand } from "../run-command.ts";
 import { verifySealedSecrets } from "../sealed-secrets.ts";
@@ -41,7 +43,9 @@ export const gitopsReconcile: Check = {
     figures.push(`bootstrap (controllers, push, every Kustomization Ready): ${seconds(Date.now() - bootstrapStarted)}`);
     const secrets = await verifySealedSecrets(namespace);
     figures.push(...secrets.figures);
-    if (!secrets.ok) return { ok: false, figures };
+    const stateMetrics = await verifyFluxStateMetrics();
+    figures.push(...stateMetrics.figures);
+    if (!secrets.ok || !stateMetrics.ok) return { ok: false, figures };
 
     const work = await mkdtemp(join(tmpdir(), "gitops-check-"));
     const git = async (...args: string[]) =>
