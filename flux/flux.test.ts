@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
-import { PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../cluster/src/flux/secrets.ts";
+import { ENVIRONMENTS, PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../cluster/src/flux/secrets.ts";
 import { AGE_KEYGEN_BIN as AGE_KEYGEN, SOPS_BIN as SOPS } from "../cluster/src/paths.ts";
 import { writeSchemas } from "../knative/validation/crd-schemas.ts";
 import { crdFiles, kubeconform } from "../knative/validation/kubeconform.ts";
@@ -21,7 +21,6 @@ import { crdFiles, kubeconform } from "../knative/validation/kubeconform.ts";
 type Resource = any;
 
 const repo = new URL("../", import.meta.url).pathname;
-const ENVIRONMENTS = ["dev", "test", "prod"];
 const ENTRY_POINTS = [...ENVIRONMENTS, "one-machine"];
 
 const render = (dir: string) =>

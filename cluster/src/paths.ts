@@ -6,6 +6,9 @@ export const ADMIN_KUBECONFIG = process.env.PLATFORM_CLUSTER_KUBECONFIG ?? "/etc
 export const SUPERVISOR_CONF = "/etc/platform-cluster/supervisord.conf";
 export const SUPERVISOR_VENV = "/var/lib/platform-cluster/venv";
 export const REPO_DIR = join(import.meta.dirname, "..", "..");
+/** Each environment's passwords and keys (make-secrets.sh) and the age key they are sealed for (the flux role). */
+export const CLUSTER_SECRETS_DIR = process.env.CLUSTER_SECRETS_DIR ?? "/etc/platform-cluster/secrets";
+export const SOPS_AGE_KEY = process.env.SOPS_AGE_KEY_FILE ?? "/etc/platform-cluster/sops/age.agekey";
 /** The repository Flux reconciles, as the Git server serves it (the git_server role's git_server_root). */
 export const GIT_REPOSITORY = "/var/lib/platform-cluster/git/platform.git";
 /** Where cluster/build/*.sh put the binaries they build (lib.sh's BIN_DIR). */

@@ -47,51 +47,48 @@ export interface KnativeService {
 export const isReady = (conditions: Condition[] | undefined) =>
   conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
-/** The Service once its current generation is Ready (throws after `seconds`, with Knative's reason). */
-export async function waitServiceReady(namespace: string, name: string, seconds = 180): Promise<KnativeService> {
-  let last: KnativeService | undefined;
-  const current = (s: KnativeService | undefined): s is KnativeService =>
-    s !== undefined && s.status?.observedGeneration === s.metadata.generation && isReady(s.status?.conditions);
-  try {
-    await waitFor(
-      async () => {
-        last = await kubectlJson<KnativeService>(["-n", namespace, "get", "ksvc", name]).catch(() => undefined);
-        return current(last);
-      },
-      { what: `ksvc ${namespace}/${name} to be Ready`, timeoutMs: seconds * 1000, intervalMs: 500 },
-    );
-  } catch {
-    const why = last?.status?.conditions?.find((c) => c.type === "Ready");
-    throw new Error(
-      `ksvc ${namespace}/${name} not Ready after ${seconds} s: ${why?.reason ?? "?"} ${why?.message ?? ""}`,
-    );
-  }
-  return last as KnativeService;
-}
-
 /** Ready, and its latest revision has all the traffic: a gradual rollout (`rollout-duration`) is over. */
 export const isRolledOut = (s: KnativeService): boolean => {
   const traffic = s.status?.traffic ?? [];
   return traffic.length === 1 && traffic[0]?.revisionName === s.status?.latestReadyRevisionName;
 };
 
-/** The Service once its current generation is Ready and rolled out to all traffic (throws after `seconds`). */
-export async function waitServiceRolledOut(namespace: string, name: string, seconds = 300): Promise<KnativeService> {
-  const deadline = Date.now() + seconds * 1000;
+const isCurrentAndReady = (s: KnativeService | undefined): s is KnativeService =>
+  s !== undefined && s.status?.observedGeneration === s.metadata.generation && isReady(s.status?.conditions);
+
+/** The Service once `done` holds for it (throws after `seconds`, with Knative's reason for the Ready condition). */
+async function waitService(
+  namespace: string,
+  name: string,
+  seconds: number,
+  what: string,
+  done: (s: KnativeService) => boolean,
+): Promise<KnativeService> {
   let last: KnativeService | undefined;
-  await waitFor(
-    async () => {
-      last = await waitServiceReady(namespace, name, Math.max(1, Math.ceil((deadline - Date.now()) / 1000)));
-      return isRolledOut(last);
-    },
-    {
-      what: `ksvc ${namespace}/${name} to send all its traffic to its latest revision`,
-      timeoutMs: seconds * 1000,
-      intervalMs: 2000,
-    },
-  );
+  try {
+    await waitFor(
+      async () => {
+        last = await kubectlJson<KnativeService>(["-n", namespace, "get", "ksvc", name]).catch(() => undefined);
+        return isCurrentAndReady(last) && done(last);
+      },
+      { what: `ksvc ${namespace}/${name} to be ${what}`, timeoutMs: seconds * 1000, intervalMs: 500 },
+    );
+  } catch {
+    const why = last?.status?.conditions?.find((c) => c.type === "Ready");
+    throw new Error(
+      `ksvc ${namespace}/${name} not ${what} after ${seconds} s: ${why?.reason ?? "?"} ${why?.message ?? ""}`,
+    );
+  }
   return last as KnativeService;
 }
+
+/** The Service once its current generation is Ready (throws after `seconds`, with Knative's reason). */
+export const waitServiceReady = (namespace: string, name: string, seconds = 180) =>
+  waitService(namespace, name, seconds, "Ready", () => true);
+
+/** The Service once its current generation is Ready and rolled out to all traffic (throws after `seconds`). */
+export const waitServiceRolledOut = (namespace: string, name: string, seconds = 300) =>
+  waitService(namespace, name, seconds, "Ready with all its traffic on its latest revision", isRolledOut);
 
 /** The demo tenant's API key, from the Secret the environment's overlay generates. */
 export async function demoApiKey(namespace: string): Promise<string> {

@@ -10,16 +10,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual, promisify } from "node:util";
 import { parse } from "yaml";
-import { PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../src/flux/secrets.ts";
-import { GIT_REPOSITORY } from "../src/paths.ts";
+import { ENVIRONMENTS, PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../src/flux/secrets.ts";
+import { CLUSTER_SECRETS_DIR, GIT_REPOSITORY, SOPS_AGE_KEY } from "../src/paths.ts";
 import type { CheckResult } from "./check.ts";
 import { kubectlJson } from "./kube.ts";
 import { REPO } from "./run-command.ts";
 
 const run = promisify(execFile);
-const SECRETS_DIR = process.env.CLUSTER_SECRETS_DIR ?? "/etc/platform-cluster/secrets";
-const AGE_KEY = process.env.SOPS_AGE_KEY_FILE ?? "/etc/platform-cluster/sops/age.agekey";
-const ENVIRONMENTS = ["dev", "test", "prod"];
 
 interface Secret {
   metadata: { labels?: Record<string, string> };
@@ -50,7 +47,7 @@ export async function verifySealedSecrets(namespace: string): Promise<CheckResul
   };
 
   const plain = async (env: string, name: string) => {
-    const file = join(SECRETS_DIR, env, `${name}.env`);
+    const file = join(CLUSTER_SECRETS_DIR, env, `${name}.env`);
     return parseEnvFile(await readFile(file, "utf8"), file);
   };
   for (const name of PLATFORM_SECRETS) {
@@ -74,9 +71,9 @@ export async function verifySealedSecrets(namespace: string): Promise<CheckResul
   for (const env of ENVIRONMENTS) {
     for (const name of PLATFORM_SECRETS) needles.push(...Object.values(await plain(env, name)));
   }
-  const key = (await readFile(AGE_KEY, "utf8")).split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"));
+  const key = (await readFile(SOPS_AGE_KEY, "utf8")).split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-"));
   if (key) needles.push(key);
-  expect(key !== undefined, `the cluster's age key is ${AGE_KEY}, outside the repository`);
+  expect(key !== undefined, `the cluster's age key is ${SOPS_AGE_KEY}, outside the repository`);
   for (const [what, gitDir] of [
     ["the Git server's repository", GIT_REPOSITORY],
     ["this clone", (await run("git", ["-C", REPO, "rev-parse", "--absolute-git-dir"])).stdout.trim()],

@@ -5,6 +5,9 @@
  */
 import type { KubeObject } from "../knative/render.ts";
 
+/** The environments flux/ declares (flux/environments/<env>), each with its own sealed Secrets. */
+export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
+
 /** Every Secret an environment needs, in the order make-secrets.sh makes them. */
 export const PLATFORM_SECRETS = ["postgres-passwords", "redis-password", "platform-secrets", "platform-demo"] as const;
 
