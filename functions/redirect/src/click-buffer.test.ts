@@ -192,6 +192,21 @@ describe("ClickBuffer", () => {
     expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 1 });
   });
 
+  it("retries when its timer fires, even where the wall clock says the backoff is a few ms short", async () => {
+    // Node fires timers by the event loop's cached clock, which lags Date.now() after a busy turn.
+    const h = harness(10, 3, ["fail"]);
+    h.add(1, 2, 3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.retries).toEqual([[3, 100]]);
+    vi.setSystemTime(Date.now() - 5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.writes).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(h.buffer.stats).toMatchObject({ buffered: 0, written: 3, failedWrites: 1 });
+  });
+
   it("keeps a batch that failed for a retryable reason, at the front, and tries it again after a backoff", async () => {
     const h = harness(10, 3, ["fail", "fail"]);
     h.add(1, 2, 3);

@@ -226,7 +226,14 @@ export class ClickBuffer {
     this.options.onRetry?.(outcome.retryError, outcome.retry.length, delay);
     if (!this.closed) {
       clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.flush(), delay);
+      // The timer, not Date.now(), says when the backoff is over: Node runs timers on the loop's
+      // cached clock, which lags Date.now() after a busy turn, so the timer can fire a few ms
+      // before retryAt, and a flush() gated on retryAt would then start nothing until the next
+      // flush interval.
+      this.retryTimer = setTimeout(() => {
+        this.retryAt = 0;
+        void this.flush();
+      }, delay);
       this.retryTimer.unref();
     }
   }
