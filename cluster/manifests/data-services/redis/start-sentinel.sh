@@ -4,11 +4,7 @@
 # file, so it is written fresh into the pod's own volume.
 set -eu
 me="$(hostname).redis-sentinel-members"
-primary="$(timeout 3 redis-cli -h redis-sentinel -p 26379 --no-auth-warning -a "$REDIS_PASSWORD" \
-  sentinel get-master-addr-by-name platform 2>/dev/null | head -n 1 || true)"
-case "$primary" in
-  "" | *ERR* | *NOAUTH*) primary="redis-0.redis-members" ;;
-esac
+primary="$(/scripts/current-primary.sh)"
 # Sentinel refuses a monitor whose name does not resolve: wait (bounded) for its DNS record.
 tries=0
 until getent hosts "$primary" >/dev/null; do

@@ -3,11 +3,7 @@
 # knows the set, when it is redis-0), otherwise a replica of the primary they name.
 set -eu
 me="$(hostname).redis-members"
-primary="$(timeout 3 redis-cli -h redis-sentinel -p 26379 --no-auth-warning -a "$REDIS_PASSWORD" \
-  sentinel get-master-addr-by-name platform 2>/dev/null | head -n 1 || true)"
-case "$primary" in
-  "" | *ERR* | *NOAUTH*) primary="redis-0.redis-members" ;;
-esac
+primary="$(/scripts/current-primary.sh)"
 {
   echo "port 6379"
   echo "bind 0.0.0.0"
