@@ -198,9 +198,12 @@ describe("Redis with Sentinels", () => {
 });
 
 describe("the migrations Job", () => {
-  it("migrates, then seeds the demo tenant with the cluster's key", () => {
+  it("gives the role its database, migrates, then seeds the demo tenant with the cluster's key", () => {
     const job = find("Job", "migrations").spec.template.spec;
-    expect(job.initContainers.map((c: Resource) => c.command)).toEqual([["node", "/app/bin/migrate.mjs"]]);
+    expect(job.initContainers.map((c: Resource) => c.command)).toEqual([
+      ["/scripts/platform-database.sh"],
+      ["node", "/app/bin/migrate.mjs"],
+    ]);
     expect(job.containers.map((c: Resource) => c.command)).toEqual([["node", "/app/bin/seed.mjs"]]);
     expect(secretValue("platform-demo", "DEMO_API_KEY")).toMatch(/^lsk_[A-Za-z0-9_-]{32}$/);
   });

@@ -1,9 +1,9 @@
 #!/bin/sh
-# Makes sure, as the superuser, that the application's role has the database
-# the migrations need: it owns it (on Citus, Patroni created it as the
-# superuser: data-services/postgres/post-bootstrap.sh), and on Citus the
-# coordinator knows the role's password for its connections to the workers.
-# Idempotent: the Job may run again.
+# The migrations Job's first step, as the superuser: the application's role
+# owns its database (a no-op where post-bootstrap.sh made it so; on Citus,
+# Patroni made the database as the superuser), and on Citus the coordinator
+# knows the role's password for its connections to the workers. Idempotent:
+# the Job may run again.
 set -eu
 export PGHOST=postgres PGUSER=postgres PGDATABASE=platform PGCONNECT_TIMEOUT=10
 psql --no-psqlrc -v ON_ERROR_STOP=1 -v password="$PLATFORM_DB_PASSWORD" <<'SQL'
