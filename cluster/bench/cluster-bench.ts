@@ -1,7 +1,8 @@
 /**
  * npm run bench:cluster — on the running cluster (npm run cluster -- up):
  * 1. cold start from zero through Knative's activator: p50 over rounds of
- *    "wait until the Service has no pod, time one request";
+ *    "wait until the Service has no pod, time one request", and when the
+ *    woken pod passed each step on the way (cold-start-phases.ts);
  * 2. throughput of one replica of the same echo server, in alternating rounds
  *    in one run: through Kourier's Envoy and the activator
  *    (target-burst-capacity -1 keeps it in the path), through Kourier straight
@@ -24,6 +25,7 @@ import { coldStart, deployColdService } from "../test/cold-start.ts";
 import { ECHO_SERVER, echoService } from "../test/fixtures.ts";
 import { INGRESS_URL } from "../test/ingress.ts";
 import { kubectl, kubectlJson, waitServiceReady } from "../test/kube.ts";
+import { describePhases, PHASES, type Phase, phaseTimes, watchPodPhases } from "./cold-start-phases.ts";
 
 const NAMESPACE = "cluster-bench";
 const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 5);
@@ -109,13 +111,33 @@ async function main() {
     );
     const url = await deployColdService(NAMESPACE, "cold");
     const colds: number[] = [];
-    for (let i = 0; i < COLD_ROUNDS; i++) {
-      const r = await coldStart(NAMESPACE, "cold", url);
-      if (r.status !== 200) throw new Error(`cold start answered ${r.status}`);
-      colds.push(r.ms);
-      log(`  round ${i + 1}: ${r.ms.toFixed(0)} ms (zero after ${r.waitedForZeroS.toFixed(0)} s)`);
+    const phases: Partial<Record<Phase, number>>[] = [];
+    const watch = watchPodPhases(NAMESPACE, "cold");
+    try {
+      for (let i = 0; i < COLD_ROUNDS; i++) {
+        const r = await coldStart(NAMESPACE, "cold", url);
+        if (r.status !== 200) throw new Error(`cold start answered ${r.status}`);
+        colds.push(r.ms);
+        // The watch may tell of the pod's readiness a moment after the answer.
+        await waitFor(() => phaseTimes(watch.sightings, r.sentAt).ready !== undefined, {
+          what: "the watch to see the woken pod ready",
+          timeoutMs: 5000,
+        });
+        phases.push(phaseTimes(watch.sightings, r.sentAt));
+        log(`  round ${i + 1}: ${r.ms.toFixed(0)} ms (zero after ${r.waitedForZeroS.toFixed(0)} s)`);
+        log(`    the pod: ${describePhases(phases.at(-1) ?? {})}`);
+      }
+    } finally {
+      watch.stop();
     }
     log(`cold start p50 ${median(colds).toFixed(0)} ms, max ${Math.max(...colds).toFixed(0)} ms`);
+    const p50s = Object.fromEntries(
+      PHASES.flatMap((p) => {
+        const seen = phases.flatMap((t) => (t[p] === undefined ? [] : [t[p]]));
+        return seen.length > 0 ? [[p, median(seen)]] : [];
+      }),
+    );
+    log(`the woken pod, p50 of each step after the request: ${describePhases(p50s)}`);
     await kubectl(["-n", NAMESPACE, "delete", "ksvc", "cold", "--wait=true"]);
 
     log(`== one replica: ${ROUNDS} rounds of ${SECONDS} s at ${CONNECTIONS} connections`);

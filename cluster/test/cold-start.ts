@@ -35,20 +35,20 @@ export async function podCount(namespace: string, service: string): Promise<numb
   return names ? names.split("\n").length : 0;
 }
 
-/** Waits (at most `seconds`) until the Service has no pod left, then times one request from zero. */
+/** Waits (at most `seconds`) until the Service has no pod left, then times one request from zero (sent at `sentAt`, performance.now()). */
 export async function coldStart(
   namespace: string,
   name: string,
   url: string,
   seconds = 240,
-): Promise<{ ms: number; status: number; waitedForZeroS: number }> {
+): Promise<{ ms: number; status: number; waitedForZeroS: number; sentAt: number }> {
   const started = Date.now();
   while ((await podCount(namespace, name)) > 0) {
     if (Date.now() - started > seconds * 1000) throw new Error(`ksvc ${name} still has pods after ${seconds} s`);
     await new Promise((r) => setTimeout(r, 1000));
   }
   const waitedForZeroS = (Date.now() - started) / 1000;
-  const t0 = performance.now();
+  const sentAt = performance.now();
   const answer = await viaIngress(url, {}, 60_000);
-  return { ms: performance.now() - t0, status: answer.status, waitedForZeroS };
+  return { ms: performance.now() - sentAt, status: answer.status, waitedForZeroS, sentAt };
 }

@@ -1,0 +1,91 @@
+/**
+ * Where a cold start's time goes: the moments a pod of the Service passes each
+ * step on its way to serving, as one `kubectl get pods --watch` stream tells
+ * them (received here, so in milliseconds, where the pod's own timestamps are
+ * in seconds), measured from the request that woke it.
+ */
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { KUBECONFIG } from "../test/kube.ts";
+
+/** One state of a pod as a watch event carries it. */
+export interface PodSighting {
+  at: number;
+  pod: string;
+  node: boolean;
+  ip: boolean;
+  running: string[];
+  ready: boolean;
+}
+
+export const PHASES = ["created", "scheduled", "sandbox", "user-container", "queue-proxy", "ready"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** When the first pod seen after `since` first reached each phase, in ms after `since`; absent if it did not. */
+export function phaseTimes(sightings: readonly PodSighting[], since: number): Partial<Record<Phase, number>> {
+  const first = sightings.find((s) => s.at >= since);
+  if (!first) return {};
+  const times: Partial<Record<Phase, number>> = {};
+  const reached = (phase: Phase, at: number) => {
+    if (times[phase] === undefined) times[phase] = at - since;
+  };
+  for (const s of sightings.filter((s) => s.pod === first.pod && s.at >= since)) {
+    reached("created", s.at);
+    if (s.node) reached("scheduled", s.at);
+    if (s.ip) reached("sandbox", s.at);
+    if (s.running.includes("user-container")) reached("user-container", s.at);
+    if (s.running.includes("queue-proxy")) reached("queue-proxy", s.at);
+    if (s.ready) reached("ready", s.at);
+  }
+  return times;
+}
+
+/** "created +12 ms, scheduled +15 ms, ..." in the order a pod passes them. */
+export function describePhases(times: Partial<Record<Phase, number>>): string {
+  return PHASES.filter((p) => times[p] !== undefined)
+    .map((p) => `${p} +${times[p]?.toFixed(0)} ms`)
+    .join(", ");
+}
+
+/** Parses one line of the watch's jsonpath output (see watchPodPhases); undefined for a line that is not one. */
+export function parseSighting(line: string, at: number): PodSighting | undefined {
+  const [type, pod, node, ip, running, ready] = line.split(" ");
+  if (!pod || type === "DELETED") return undefined;
+  return {
+    at,
+    pod,
+    node: Boolean(node),
+    ip: Boolean(ip),
+    running: (running ?? "").split(",").filter(Boolean),
+    ready: ready === "True",
+  };
+}
+
+/** Watches the pods of `service`, recording each state as it arrives. */
+export function watchPodPhases(namespace: string, service: string): { sightings: PodSighting[]; stop(): void } {
+  const sightings: PodSighting[] = [];
+  const child = spawn(
+    "kubectl",
+    [
+      "--kubeconfig",
+      KUBECONFIG,
+      "-n",
+      namespace,
+      "get",
+      "pods",
+      "-l",
+      `serving.knative.dev/service=${service}`,
+      "--watch",
+      "--output-watch-events",
+      "-o",
+      // Empty fields still leave their space, so the columns stay in place.
+      String.raw`jsonpath={.type} {.object.metadata.name} {.object.spec.nodeName} {.object.status.podIP} {range .object.status.containerStatuses[?(@.state.running)]}{.name},{end} {.object.status.conditions[?(@.type=="Ready")].status}{"\n"}`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const sighting = parseSighting(line, performance.now());
+    if (sighting) sightings.push(sighting);
+  });
+  return { sightings, stop: () => child.kill() };
+}
