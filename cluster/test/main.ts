@@ -10,6 +10,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Check, CheckContext } from "./check.ts";
+import { alertingPath } from "./checks/alerting.ts";
 import { autoscaleK6 } from "./checks/autoscale-k6.ts";
 import { gitopsReconcile } from "./checks/gitops.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
@@ -33,6 +34,7 @@ function scriptCheck(name: string, script: string): Check {
 
 const CHECKS: Record<string, Check> = {
   platform: platformAnswers,
+  alerting: alertingPath,
   split: trafficSplit,
   "scale-from-zero": scaleFromZero,
   rollout: rolloutUnderLoad,
