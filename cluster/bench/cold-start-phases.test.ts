@@ -13,7 +13,7 @@ const seen = (at: number, over: Partial<PodSighting> = {}): PodSighting => ({
 
 describe("parseSighting", () => {
   it("reads the watch's columns, empty ones included", () => {
-    expect(parseSighting("ADDED cold-1    False", 5)).toEqual({
+    expect(parseSighting("ADDED cold-1   False ", 5)).toEqual({
       at: 5,
       pod: "cold-1",
       node: false,
@@ -21,7 +21,7 @@ describe("parseSighting", () => {
       running: [],
       ready: false,
     });
-    expect(parseSighting("MODIFIED cold-1 node-a 198.18.0.7 queue-proxy,user-container, True", 9)).toEqual({
+    expect(parseSighting("MODIFIED cold-1 node-a 198.18.0.7 True queue-proxy user-container", 9)).toEqual({
       at: 9,
       pod: "cold-1",
       node: true,
@@ -32,7 +32,7 @@ describe("parseSighting", () => {
   });
 
   it("skips deletions and blank lines", () => {
-    expect(parseSighting("DELETED cold-1 node-a 198.18.0.7  False", 1)).toBeUndefined();
+    expect(parseSighting("DELETED cold-1 node-a 198.18.0.7 False", 1)).toBeUndefined();
     expect(parseSighting("", 1)).toBeUndefined();
   });
 });

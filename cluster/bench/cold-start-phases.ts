@@ -49,16 +49,9 @@ export function describePhases(times: Partial<Record<Phase, number>>): string {
 
 /** Parses one line of the watch's jsonpath output (see watchPodPhases); undefined for a line that is not one. */
 export function parseSighting(line: string, at: number): PodSighting | undefined {
-  const [type, pod, node, ip, running, ready] = line.split(" ");
+  const [type, pod, node, ip, ready, ...running] = line.split(" ");
   if (!pod || type === "DELETED") return undefined;
-  return {
-    at,
-    pod,
-    node: Boolean(node),
-    ip: Boolean(ip),
-    running: (running ?? "").split(",").filter(Boolean),
-    ready: ready === "True",
-  };
+  return { at, pod, node: Boolean(node), ip: Boolean(ip), running: running.filter(Boolean), ready: ready === "True" };
 }
 
 /** Watches the pods of `service`, recording each state as it arrives. */
@@ -78,8 +71,9 @@ export function watchPodPhases(namespace: string, service: string): { sightings:
       "--watch",
       "--output-watch-events",
       "-o",
-      // Empty fields still leave their space, so the columns stay in place.
-      String.raw`jsonpath={.type} {.object.metadata.name} {.object.spec.nodeName} {.object.status.podIP} {range .object.status.containerStatuses[?(@.state.running)]}{.name},{end} {.object.status.conditions[?(@.type=="Ready")].status}{"\n"}`,
+      // Empty fields still leave their space, so the columns stay in place; the running
+      // containers' names come last (no {range}: kubectl's watch fails on it after one event).
+      String.raw`jsonpath={.type} {.object.metadata.name} {.object.spec.nodeName} {.object.status.podIP} {.object.status.conditions[?(@.type=="Ready")].status} {.object.status.containerStatuses[?(@.state.running)].name}{"\n"}`,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
