@@ -1,7 +1,9 @@
 /**
  * The platform's alerts (flux/infrastructure/monitoring/platform-alerts.yaml,
  * a PrometheusRule) with the real promtool: the rules are valid, every alert
- * has a unit test in which it fires, and the tests can fail.
+ * has a unit test in which it fires, and the tests can fail. Then the
+ * cluster's Alertmanager configuration with the real amtool: valid, and each
+ * of those alerts routed where it should go.
  */
 import { execFileSync } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -11,12 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 
 const MONITORING = join(import.meta.dirname, "infrastructure", "monitoring");
+const ALERTMANAGER_TEMPLATE = join(
+  import.meta.dirname,
+  "..",
+  "cluster/ansible/roles/monitoring/templates/alertmanager.yml.j2",
+);
 const RULES = "platform-alerts.rules.yml";
 const TESTS = "platform-alerts.test.yml";
 
 interface PrometheusRule {
   kind: string;
-  spec: { groups: { name: string; rules: { alert?: string; expr: string }[] }[] };
+  spec: { groups: { name: string; rules: { alert?: string; expr: string; labels?: Record<string, string> }[] }[] };
 }
 interface RuleTests {
   rule_files: string[];
@@ -83,5 +90,38 @@ describe("the platform's alerts (promtool)", () => {
     const [code, out] = await promtoolTest(loosened);
     expect(code).not.toBe(0);
     expect(out).toContain("alertname: FunctionErrorRateHigh");
+  });
+});
+
+describe("the cluster's Alertmanager configuration (amtool)", () => {
+  let config: string;
+  beforeAll(async () => {
+    // The template's only variables, as the monitoring role fills them.
+    const text = (await readFile(ALERTMANAGER_TEMPLATE, "utf8"))
+      .replaceAll("{{ ansible_managed }}", "managed by the monitoring role")
+      .replaceAll("{{ alertmanager_address }}", "127.0.0.1:9093");
+    expect(text).not.toContain("{{");
+    config = join(dir, "alertmanager.yml");
+    await writeFile(config, text);
+  });
+  const receiverOf = (labels: Record<string, string>) =>
+    execFileSync(
+      "amtool",
+      ["config", "routes", "test", `--config.file=${config}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    ).trim();
+
+  it("is a configuration Alertmanager accepts", () => {
+    expect(execFileSync("amtool", ["check-config", config], { encoding: "utf8" })).toContain("SUCCESS");
+  });
+
+  it("routes Watchdog to its own receiver and every other alert of the platform to the platform's", () => {
+    const rules = rule.spec.groups.flatMap((g) => g.rules.filter((r) => r.alert));
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    for (const r of rules) {
+      const severity = r.labels?.severity ?? "";
+      const expected = r.alert === "Watchdog" ? "watchdog" : "platform";
+      expect(receiverOf({ alertname: r.alert ?? "", severity }), r.alert).toBe(expected);
+    }
   });
 });

@@ -71,14 +71,14 @@ else
   missing+=("chromium or Chrome for the console's browser test: install it and set CHROMIUM_PATH to its executable")
 fi
 
-# A command from Debian's package of that name: apt_command <command> <what it is for>.
+# A command from a Debian package (of the command's name unless given): apt_command <command> <what it is for> [package].
 apt_command() {
   if command -v "$1" >/dev/null 2>&1; then
     say "$1 found"
   elif command -v apt-get >/dev/null 2>&1; then
-    say "installing $1 with apt-get ($2)"
-    apt_install --no-install-recommends "$1"
-    installed+=("$1 (apt-get)")
+    say "installing ${3:-$1} with apt-get ($2)"
+    apt_install --no-install-recommends "${3:-$1}"
+    installed+=("${3:-$1} (apt-get)")
   else
     missing+=("$1: $2")
   fi
@@ -88,6 +88,8 @@ apt_command() {
 apt_command prometheus "the load-test runner's Prometheus test scrapes the local platform with it"
 # jq: the cluster's Prometheus finds pods with a jq filter (pod-targets.jq), tested on its own.
 apt_command jq "the cluster's pod discovery for Prometheus and its test"
+# amtool: checks the cluster's Alertmanager configuration and where each alert goes, in a test.
+apt_command amtool "the cluster's Alertmanager configuration and its routes, tested" prometheus-alertmanager
 
 # Python tools from PyPI, pinned, installed for this user: pip_tool <package> <version> <what it is for>.
 pip_tool() {
