@@ -4,9 +4,7 @@
  * them (received here, so in milliseconds, where the pod's own timestamps are
  * in seconds), measured from the request that woke it.
  */
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { KUBECONFIG } from "../test/kube.ts";
+import { watchPodEvents } from "../test/kube.ts";
 
 /** One state of a pod as a watch event carries it. */
 export interface PodSighting {
@@ -57,29 +55,16 @@ export function parseSighting(line: string, at: number): PodSighting | undefined
 /** Watches the pods of `service`, recording each state as it arrives. */
 export function watchPodPhases(namespace: string, service: string): { sightings: PodSighting[]; stop(): void } {
   const sightings: PodSighting[] = [];
-  const child = spawn(
-    "kubectl",
-    [
-      "--kubeconfig",
-      KUBECONFIG,
-      "-n",
-      namespace,
-      "get",
-      "pods",
-      "-l",
-      `serving.knative.dev/service=${service}`,
-      "--watch",
-      "--output-watch-events",
-      "-o",
-      // Empty fields still leave their space, so the columns stay in place; the running
-      // containers' names come last (no {range}: kubectl's watch fails on it after one event).
-      String.raw`jsonpath={.type} {.object.metadata.name} {.object.spec.nodeName} {.object.status.podIP} {.object.status.conditions[?(@.type=="Ready")].status} {.object.status.containerStatuses[?(@.state.running)].name}{"\n"}`,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+  const stop = watchPodEvents(
+    namespace,
+    `serving.knative.dev/service=${service}`,
+    // Empty fields still leave their space, so the columns stay in place; the running
+    // containers' names come last (no {range}: kubectl's watch fails on it after one event).
+    String.raw`{.type} {.object.metadata.name} {.object.spec.nodeName} {.object.status.podIP} {.object.status.conditions[?(@.type=="Ready")].status} {.object.status.containerStatuses[?(@.state.running)].name}{"\n"}`,
+    (line) => {
+      const sighting = parseSighting(line, performance.now());
+      if (sighting) sightings.push(sighting);
+    },
   );
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    const sighting = parseSighting(line, performance.now());
-    if (sighting) sightings.push(sighting);
-  });
-  return { sightings, stop: () => child.kill() };
+  return { sightings, stop };
 }

@@ -112,12 +112,17 @@ export interface WatchedPod {
 }
 
 /**
- * The running pods with an address that match `selector`, kept current by one
- * `kubectl get pods --watch` stream: a pod appears within the API server's own
- * notice of it, not at the next poll. `stop()` ends the stream.
+ * One `kubectl get pods --watch --output-watch-events` stream over the pods
+ * that match `selector`: `onLine` gets each event as `jsonpath` renders it
+ * (`.type` and `.object` in scope), as soon as the API server tells of it.
+ * The returned function ends the stream.
  */
-export function watchPods(namespace: string, selector: string): { current(): WatchedPod[]; stop(): void } {
-  const pods = new Map<string, WatchedPod>();
+export function watchPodEvents(
+  namespace: string,
+  selector: string,
+  jsonpath: string,
+  onLine: (line: string) => void,
+): () => void {
   const child = spawn(
     "kubectl",
     [
@@ -132,15 +137,31 @@ export function watchPods(namespace: string, selector: string): { current(): Wat
       "--watch",
       "--output-watch-events",
       "-o",
-      String.raw`jsonpath={.type} {.object.metadata.name} {.object.status.phase} {.object.metadata.labels.serving\.knative\.dev/revision} {.object.status.podIP}{"\n"}`,
+      `jsonpath=${jsonpath}`,
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    const [type, name, phase, revision, ip] = line.split(" ");
-    if (!name) return;
-    if (type === "DELETED" || phase !== "Running" || !ip) pods.delete(name);
-    else pods.set(name, { name, ip, revision: revision ?? "?" });
-  });
-  return { current: () => [...pods.values()], stop: () => child.kill() };
+  createInterface({ input: child.stdout }).on("line", onLine);
+  return () => child.kill();
+}
+
+/**
+ * The running pods with an address that match `selector`, kept current by one
+ * pod watch: a pod appears within the API server's own notice of it, not at
+ * the next poll. `stop()` ends the watch.
+ */
+export function watchPods(namespace: string, selector: string): { current(): WatchedPod[]; stop(): void } {
+  const pods = new Map<string, WatchedPod>();
+  const stop = watchPodEvents(
+    namespace,
+    selector,
+    String.raw`{.type} {.object.metadata.name} {.object.status.phase} {.object.metadata.labels.serving\.knative\.dev/revision} {.object.status.podIP}{"\n"}`,
+    (line) => {
+      const [type, name, phase, revision, ip] = line.split(" ");
+      if (!name) return;
+      if (type === "DELETED" || phase !== "Running" || !ip) pods.delete(name);
+      else pods.set(name, { name, ip, revision: revision ?? "?" });
+    },
+  );
+  return { current: () => [...pods.values()], stop };
 }
