@@ -6,6 +6,7 @@
  * of those alerts routed where it should go.
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,5 +124,58 @@ describe("the cluster's Alertmanager configuration (amtool)", () => {
       const expected = r.alert === "Watchdog" ? "watchdog" : "platform";
       expect(receiverOf({ alertname: r.alert ?? "", severity }), r.alert).toBe(expected);
     }
+  });
+});
+
+describe("Flagger's firing-alerts check (flux/infrastructure/configs/flagger-metric-templates.yaml)", () => {
+  const template = parse(
+    readFileSync(join(import.meta.dirname, "infrastructure/configs/flagger-metric-templates.yaml"), "utf8"),
+  ) as { spec: { query: string } };
+  /** The query as Flagger renders it for the Canary `links` in `test`. */
+  const query = template.spec.query
+    .replaceAll("{{ namespace }}", "test")
+    .replaceAll("{{ target }}", "links")
+    .replaceAll("{{ interval }}", "1m")
+    .trim();
+  const alert = (service: string, namespace: string, state: string) =>
+    `ALERTS{alertname="FunctionErrorRateHigh", alertstate="${state}", k8s_namespace_name="${namespace}", kn_service_name="${service}", severity="critical"}`;
+
+  async function evaluate(series: string[], expected: number): Promise<[number, string]> {
+    const tests = {
+      rule_files: [],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: series.map((s) => ({ series: s, values: "1x5" })),
+          promql_expr_test: [{ expr: query, eval_time: "2m", exp_samples: [{ labels: "{}", value: expected }] }],
+        },
+      ],
+    };
+    await writeFile(join(dir, "flagger.test.yml"), stringify(tests));
+    try {
+      return [
+        0,
+        execFileSync("promtool", ["test", "rules", "flagger.test.yml"], { cwd: dir, encoding: "utf8", stdio: "pipe" }),
+      ];
+    } catch (error) {
+      const { status, stdout, stderr } = error as { status: number; stdout: string; stderr: string };
+      return [status, `${stdout}${stderr}`];
+    }
+  }
+
+  it("is 0, not empty, when no alert fires for the Service: a pending one, another Service's, another namespace's", async () => {
+    const [code, out] = await evaluate(
+      [alert("links", "test", "pending"), alert("redirect", "test", "firing"), alert("links", "prod", "firing")],
+      0,
+    );
+    expect(out).toContain("SUCCESS");
+    expect(code).toBe(0);
+  });
+
+  it("is more than 0 when one fires for the Service in its namespace", async () => {
+    const [code, out] = await evaluate([alert("links", "test", "firing"), alert("links", "test", "pending")], 1);
+    expect(out).toContain("SUCCESS");
+    expect(code).toBe(0);
   });
 });

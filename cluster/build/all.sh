@@ -16,6 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 "$here/go-install.sh" crictl sigs.k8s.io/cri-tools/cmd/crictl crictl_version
 "$here/knative.sh"
 "$here/flux.sh"
+"$here/flagger.sh"
 "$here/go-install.sh" sops github.com/getsops/sops/v3/cmd/sops sops_version
 "$here/go-install.sh" age-keygen filippo.io/age/cmd/age-keygen age_version
 "$here/flux-resource-metrics-standin.sh" "$here/../flux-resource-metrics-standin" >/dev/null

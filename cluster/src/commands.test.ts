@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "./commands.ts";
+import { parseCommand, ROLES } from "./commands.ts";
 
 describe("parseCommand", () => {
   it.each([
@@ -30,5 +32,16 @@ describe("parseCommand", () => {
     const result = parseCommand(args);
     expect(result).toHaveProperty("error");
     expect((result as { error: string }).error).toMatch(message);
+  });
+});
+
+describe("ROLES", () => {
+  it("are the roles of site.yml, in its order (each one is an --only tag)", () => {
+    const site = readFileSync(join(import.meta.dirname, "../ansible/site.yml"), "utf8");
+    const roles = [...site.matchAll(/\{ role: (\w+), tags: \[(\w+)\]/g)].map(([, role, tag]) => {
+      expect(tag).toBe(role);
+      return role;
+    });
+    expect(roles).toEqual([...ROLES]);
   });
 });

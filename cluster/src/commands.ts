@@ -13,12 +13,12 @@ export const USAGE = `usage: npm run cluster -- <command>
 
   up [--only <role>[,<role>]] [-v]   build (cached) and start the cluster, then deploy the platform
                                      roles: container_runtime, image_registry, images, kubernetes, cluster_dns,
-                                     knative_serving, ingress, monitoring, git_server
-                                     (once gitops has made it), platform
+                                     knative_serving, ingress, monitoring, flagger,
+                                     git_server (once gitops has made it), platform
   down [--purge]                     stop everything; --purge also deletes the cluster's state
   gitops [--path <dir>] [-v]         Flux on the cluster, reconciling <dir> (default flux/clusters/dev) from the
                                      clone's HEAD, pushed to the cluster's Git server
-  status                             the node, the services and every Knative Service
+  status                             the node, the services, every Knative Service, Flagger canary and Flux object
   kubeconfig                         the admin kubeconfig's path (export KUBECONFIG=$(...))`;
 
 export const DEFAULT_GITOPS_PATH = "flux/clusters/dev";
@@ -32,6 +32,7 @@ export const ROLES = [
   "knative_serving",
   "ingress",
   "monitoring",
+  "flagger",
   "git_server",
   "platform",
 ] as const;

@@ -1,4 +1,4 @@
-/** `npm run cluster -- status`: the host services, the node, pods, every Knative Service and what Flux applies. */
+/** `npm run cluster -- status`: the host services, the node, pods, every Knative Service, Flagger's canaries and what Flux applies. */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -51,6 +51,8 @@ export function printStatus(out: (text: string) => void): number {
   }
   const ksvc = kubectl("get", "ksvc", "-A");
   out(`\nKnative Services:\n${indent(ksvc.ok ? ksvc.text || "none" : "Knative Serving is not installed")}\n`);
+  const canaries = kubectl("get", "canaries.flagger.app", "-A");
+  out(`\nFlagger canaries:\n${indent(canaries.ok ? canaries.text || "none" : "Flagger is not installed")}\n`);
   const flux = kubectl("-n", "flux-system", "get", "gitrepository,kustomization");
   out(`\nFlux:\n${indent(flux.ok && flux.text ? flux.text : "not bootstrapped (npm run cluster -- gitops)")}\n`);
   return 0;
