@@ -1,7 +1,8 @@
 /**
  * The cluster tests' own Knative Service: a few lines of node in a function
  * image (so nothing outside the platform's images is needed) answering with the
- * revision and the pod that served the request.
+ * revision and the pod that served the request; with FAIL_RATE (0 to 1, as the
+ * functions read it), that share of its answers are 500s.
  */
 export const FIXTURE_IMAGE = "ghcr.io/knative-functions-platform/links:0.1.0";
 
@@ -9,8 +10,10 @@ export const FIXTURE_IMAGE = "ghcr.io/knative-functions-platform/links:0.1.0";
 export const ECHO_SERVER = `
 const http = require("node:http");
 const os = require("node:os");
+const failRate = Number(process.env.FAIL_RATE || 0);
 const server = http.createServer((req, res) => {
   res.setHeader("content-type", "text/plain");
+  if (Math.random() < failRate) res.statusCode = 500;
   res.end(process.env.K_REVISION + " " + os.hostname() + "\\n");
 });
 server.keepAliveTimeout = 65000;
@@ -24,6 +27,7 @@ export interface EchoServiceOptions {
   /** Changes the template, so applying it makes a new revision. */
   release: string;
   annotations?: Record<string, string>;
+  env?: Record<string, string>;
   traffic?: { revisionName?: string; latestRevision?: boolean; percent: number; tag?: string }[];
 }
 
@@ -41,7 +45,7 @@ export function echoService(o: EchoServiceOptions): object {
             {
               image: FIXTURE_IMAGE,
               command: ["node", "-e", ECHO_SERVER],
-              env: [{ name: "RELEASE", value: o.release }],
+              env: Object.entries({ ...o.env, RELEASE: o.release }).map(([name, value]) => ({ name, value })),
               ports: [{ containerPort: 8080 }],
               // No CPU request: the checks' Services must fit beside the platform on a 2-core node.
               resources: { requests: { cpu: "0", memory: "32Mi" }, limits: { memory: "96Mi" } },

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import type { Check, CheckContext } from "./check.ts";
 import { alertingPath } from "./checks/alerting.ts";
 import { autoscaleK6 } from "./checks/autoscale-k6.ts";
+import { flaggerCanary } from "./checks/flagger-canary.ts";
 import { gitopsReconcile } from "./checks/gitops.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
 import { platformAnswers } from "./checks/platform-answers.ts";
@@ -38,6 +39,7 @@ const CHECKS: Record<string, Check> = {
   split: trafficSplit,
   "scale-from-zero": scaleFromZero,
   rollout: rolloutUnderLoad,
+  canary: flaggerCanary,
   autoscale: autoscaleK6,
   f6: minScaleHeartbeat,
   "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),

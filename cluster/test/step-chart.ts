@@ -1,6 +1,7 @@
 /**
  * A step chart (pure SVG) of counts over time, one line per series, with a
- * dashed floor line: replicas answering a heartbeat, per revision and in all.
+ * dashed floor line: replicas answering a heartbeat, per revision and in all;
+ * a canary's traffic weight (%) per release.
  */
 export interface StepSeries {
   label: string;
@@ -26,7 +27,10 @@ export function renderStepChart(title: string, series: StepSeries[], floor: { va
         i === 0 ? `M${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}` : `H${x(p.t).toFixed(1)}V${y(p.value).toFixed(1)}`,
       )
       .join("");
-  const yTicks = Array.from({ length: Math.floor(yMax) + 1 }, (_, v) => v);
+  // The series' labels are listed from the top right; the floor's label goes below them if its line is up there.
+  const floorLabelY = Math.max(y(floor.value) + 4, PAD.top + 16 * series.length);
+  const yStep = yMax > 20 ? 10 : 1;
+  const yTicks = Array.from({ length: Math.floor(yMax / yStep) + 1 }, (_, i) => i * yStep);
   const xStep = tMax > 120 ? 30 : tMax > 40 ? 10 : 5;
   const xTicks = Array.from({ length: Math.floor(tMax / xStep) + 1 }, (_, i) => i * xStep);
   return [
@@ -40,7 +44,7 @@ export function renderStepChart(title: string, series: StepSeries[], floor: { va
     ),
     ...xTicks.map((t) => `<text x="${x(t)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${t}s</text>`),
     `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(floor.value)}" y2="${y(floor.value)}" stroke="#dc2626" stroke-dasharray="6 4"/>`,
-    `<text x="${W - PAD.right + 8}" y="${y(floor.value) + 4}" fill="#dc2626">${escapeXml(floor.label)}</text>`,
+    `<text x="${W - PAD.right + 8}" y="${floorLabelY}" fill="#dc2626">${escapeXml(floor.label)}</text>`,
     ...series.map((s, i) => {
       const color = COLORS[i % COLORS.length];
       return `<path d="${path(s.points)}" fill="none" stroke="${color}" stroke-width="${i === 0 ? 3 : 2}"/><text x="${W - PAD.right + 8}" y="${PAD.top + 16 * i}" fill="${color}">${escapeXml(s.label)}</text>`;
