@@ -12,6 +12,8 @@ import { platformDashboard, SELECTED, timeseries } from "./panels.ts";
 export const DASHBOARDS_DIR = join(repo, "flux/infrastructure/monitoring/dashboards");
 
 const NS = 'k8s_namespace_name="$namespace"';
+// Flagger's own series: `namespace` is the Canary's (the pod's is Flagger's own); `workload` is the Service or <Service>-primary.
+const CANARY = 'namespace="$namespace"';
 const requests = (by: string, filter = SELECTED, window = "$__rate_interval") =>
   `sum by (${by}) (rate(kn_revision_requests_total{${filter}}[${window}]))`;
 const latency = (q: number) =>
@@ -206,6 +208,30 @@ const trafficSplit = platformDashboard(
           legend: "{{kn_revision_name}}",
         },
       ],
+    }),
+  )
+  .withPanel(
+    timeseries({
+      title: "Canary weight (Flagger)",
+      description:
+        "The share of traffic Flagger gives a release in progress (<service>) and the last promoted revision (<service>-primary).",
+      unit: "percent",
+      min: 0,
+      series: [
+        {
+          expr: `max by (workload) (flagger_canary_weight{${CANARY}, workload=~"($service)(-primary)?"})`,
+          legend: "{{workload}}",
+        },
+      ],
+    }),
+  )
+  .withPanel(
+    timeseries({
+      title: "Canary status (Flagger)",
+      description: "Each Canary's last release: 0 in progress, 1 promoted (or nothing to release), 2 rolled back.",
+      unit: "short",
+      min: 0,
+      series: [{ expr: `max by (name) (flagger_canary_status{${CANARY}, name=~"$service"})`, legend: "{{name}}" }],
     }),
   );
 

@@ -108,5 +108,6 @@ describe("the local platform's /metrics (a prom-client registry)", () => {
     expect(text).toContain('flagger_canary_status{name="links",namespace="default"} 2');
     expect(text).toContain('flagger_canary_status{name="analytics",namespace="default"} 1');
     expect(text).toContain('flagger_canary_weight{workload="redirect",namespace="default"} 20');
+    expect(text).toContain('flagger_canary_weight{workload="redirect-primary",namespace="default"} 80');
   });
 });

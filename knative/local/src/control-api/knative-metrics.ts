@@ -140,7 +140,11 @@ export function platformRegistry(source: MetricsSource): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const c of source.canaries()) this.set({ workload: c.service, namespace: c.namespace }, c.state.weight);
+      // As Flagger's SetWeight: the canary's share, and the primary's as `<service>-primary`.
+      for (const c of source.canaries()) {
+        this.set({ workload: c.service, namespace: c.namespace }, c.state.weight);
+        this.set({ workload: `${c.service}-primary`, namespace: c.namespace }, 100 - c.state.weight);
+      }
     },
   });
   return registry;
