@@ -12,8 +12,8 @@ import versions from "./versions.json" with { type: "json" };
 
 /**
  * Pinned in versions.json (npm run setup reads it too): kubeconform; Knative
- * Serving's newest Go module here (its release tags are v0.x); the first
- * Flagger with the knative provider (1.41). Each with its CRD files.
+ * Serving's newest Go module here (its release tags are v0.x); the Flagger
+ * the cluster runs (the knative provider came in 1.41). Each with its CRD files.
  */
 export const KUBECONFORM_VERSION = versions.kubeconform;
 const CRD_MODULES: Record<string, string[]> = versions.crdModules;
