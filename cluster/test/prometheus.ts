@@ -1,5 +1,6 @@
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { waitFor } from "@platform/processes/wait-for";
 import { stringify } from "yaml";
 
 /** The host's Prometheus, which scrapes the cluster's pods (the monitoring role). */
@@ -28,13 +29,15 @@ export async function raiseAlertByHand(alertname: string, labels: Record<string,
   await writeFile(byHandFile(alertname), stringify(rule), { mode: 0o644 });
   await reloadPrometheus();
   const firing = `ALERTS{alertname="${alertname}", alertstate="firing"}`;
-  const deadline = Date.now() + timeoutMs;
-  while ((await instantQuery(firing)).length === 0) {
-    if (Date.now() > deadline) {
-      await clearAlertByHand(alertname);
-      throw new Error(`${alertname} was not firing in Prometheus ${timeoutMs / 1000} s after its rule was loaded`);
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+  try {
+    await waitFor(async () => (await instantQuery(firing)).length > 0, {
+      what: `${alertname} firing in Prometheus after its rule was loaded`,
+      timeoutMs,
+      intervalMs: 1000,
+    });
+  } catch (error) {
+    await clearAlertByHand(alertname);
+    throw error;
   }
 }
 
