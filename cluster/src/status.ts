@@ -1,4 +1,4 @@
-/** `npm run cluster -- status`: the host services, the node, pods, every Knative Service, Flagger's canaries and what Flux applies. */
+/** `npm run cluster -- status`: the host services, the node, pods, every Knative Service, Flagger's canaries, what Flux applies and the images it follows. */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -55,6 +55,11 @@ export function printStatus(out: (text: string) => void): number {
   out(`\nFlagger canaries:\n${indent(canaries.ok ? canaries.text || "none" : "Flagger is not installed")}\n`);
   const flux = kubectl("-n", "flux-system", "get", "gitrepository,kustomization");
   out(`\nFlux:\n${indent(flux.ok && flux.text ? flux.text : "not bootstrapped (npm run cluster -- gitops)")}\n`);
+  if (flux.ok && flux.text) {
+    // The newest build each policy chose, and the automations' last commits.
+    const images = kubectl("-n", "flux-system", "get", "imagepolicy,imageupdateautomation");
+    if (images.ok && images.text) out(`\nFlux's image automation:\n${indent(images.text)}\n`);
+  }
   return 0;
 }
 

@@ -106,6 +106,49 @@ describe("renderFlux", () => {
     expect(find(controllers, "Service", "source-controller")?.metadata.namespace).toBe(FLUX_NAMESPACE);
   });
 
+  it("moves a controller onto the host's network with its servers on the ports given", () => {
+    const reflector = sources("image-reflector-controller");
+    type Port = { containerPort: number; name: string; protocol: string };
+    const deployment = reflector.manager[0] as KubeObject & {
+      spec: {
+        template: {
+          metadata?: { annotations: Record<string, string> };
+          spec: { containers: { ports?: Port[]; args?: string[] }[] };
+        };
+      };
+    };
+    deployment.spec.template.metadata = {
+      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "8080" },
+    };
+    const [manager] = deployment.spec.template.spec.containers;
+    if (!manager) throw new Error("no manager container");
+    manager.ports = [
+      { containerPort: 8080, name: "http-prom", protocol: "TCP" },
+      { containerPort: 9440, name: "healthz", protocol: "TCP" },
+    ];
+    manager.args = ["--log-level=info"];
+    const rendered = renderFlux([reflector], {
+      "image-reflector-controller": { hostNetwork: { metricsPort: 9796, healthPort: 9797 } },
+    }).controllers;
+    const { template } = (find(rendered, "Deployment", "image-reflector-controller") as typeof deployment).spec;
+    expect(template.spec).toMatchObject({
+      hostNetwork: true,
+      dnsPolicy: "ClusterFirstWithHostNet",
+      containers: [
+        {
+          args: ["--log-level=info", "--metrics-addr=:9796", "--health-addr=:9797"],
+          ports: [
+            { containerPort: 9796, name: "http-prom", protocol: "TCP" },
+            { containerPort: 9797, name: "healthz", protocol: "TCP" },
+          ],
+        },
+      ],
+    });
+    expect(template.metadata?.annotations["prometheus.io/port"]).toBe("9796");
+    // The module's own Deployment is left as it was.
+    expect(manager.ports[0]?.containerPort).toBe(8080);
+  });
+
   it("names the module's controller when its Deployment is missing", () => {
     expect(() => renderFlux([{ ...sources("source-controller"), manager: [] }])).toThrow(
       "source-controller: config/manager has no Deployment",
@@ -129,5 +172,12 @@ describe("renderSync", () => {
       kind: "Kustomization",
       spec: { path: "./flux/clusters/dev", prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } },
     });
+  });
+
+  it("names the Secret image automation pushes with, when given", () => {
+    const [repository] = renderSync({ url: "http://x/p.git", branch: "main", path: "p", secretRef: "flux-system" });
+    expect(repository?.spec).toMatchObject({ secretRef: { name: "flux-system" } });
+    const [anonymous] = renderSync({ url: "http://x/p.git", branch: "main", path: "p" });
+    expect(anonymous?.spec).not.toHaveProperty("secretRef");
   });
 });

@@ -68,6 +68,45 @@ export interface ControllerSettings {
   cpuRequest?: string;
   /** Appended to the manager's args (a flag given twice: the last wins). */
   args?: readonly string[];
+  /**
+   * Run in the host's network, to reach what listens on the host's loopback
+   * (the one-machine cluster's registry), with its metrics and health servers
+   * moved to these ports (the module's 8080 and 9440 are common on a host).
+   */
+  hostNetwork?: { metricsPort: number; healthPort: number };
+}
+
+interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  [field: string]: unknown;
+}
+
+/** Moves the manager's servers to the host's ports given, and the pod to the host's network. */
+function onHostNetwork(
+  template: PodTemplate,
+  container: Container,
+  ports: { metricsPort: number; healthPort: number },
+) {
+  const byName: Record<string, number> = { "http-prom": ports.metricsPort, healthz: ports.healthPort };
+  container.ports = ((container.ports as ContainerPort[] | undefined) ?? []).map((p) =>
+    p.name && byName[p.name] ? { ...p, containerPort: byName[p.name] } : p,
+  );
+  container.args = [
+    ...((container.args as string[] | undefined) ?? []),
+    `--metrics-addr=:${ports.metricsPort}`,
+    `--health-addr=:${ports.healthPort}`,
+  ];
+  template.spec.hostNetwork = true;
+  // Cluster DNS still answers a pod on the host's network.
+  template.spec.dnsPolicy = "ClusterFirstWithHostNet";
+  const annotations = (template.metadata?.annotations ?? {}) as Record<string, string>;
+  if (annotations["prometheus.io/port"]) {
+    template.metadata = {
+      ...template.metadata,
+      annotations: { ...annotations, "prometheus.io/port": `${ports.metricsPort}` },
+    };
+  }
 }
 
 function controllerObjects(source: ControllerSources, settings: ControllerSettings = {}): KubeObject[] {
@@ -85,6 +124,7 @@ function controllerObjects(source: ControllerSources, settings: ControllerSettin
     };
   }
   if (settings.args?.length) container.args = [...((container.args as string[] | undefined) ?? []), ...settings.args];
+  if (settings.hostNetwork) onHostNetwork(spec.template, container, settings.hostNetwork);
   spec.template.spec.serviceAccountName = name;
 
   const services = source.manager
@@ -143,17 +183,29 @@ export function renderFlux(
 
 /**
  * What `flux bootstrap` writes as gotk-sync.yaml: the GitRepository Flux
- * fetches and the Kustomization that applies `path` from it. Every
+ * fetches (and image automation pushes to) and the Kustomization that applies `path` from it. Every
  * Kustomization under flux/ names this GitRepository (flux-system).
  */
-export function renderSync(options: { url: string; branch: string; path: string; interval?: string }): KubeObject[] {
+export function renderSync(options: {
+  url: string;
+  branch: string;
+  path: string;
+  interval?: string;
+  /** The Secret with the username and password image-automation-controller pushes with. */
+  secretRef?: string;
+}): KubeObject[] {
   const interval = options.interval ?? "1m";
   return [
     {
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
-      spec: { interval, url: options.url, ref: { branch: options.branch } },
+      spec: {
+        interval,
+        url: options.url,
+        ref: { branch: options.branch },
+        ...(options.secretRef ? { secretRef: { name: options.secretRef } } : {}),
+      },
     },
     {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
