@@ -29,6 +29,24 @@ const render = (dir: string) =>
   });
 const parse = (yaml: string): Resource[] => parseAllDocuments(yaml).map((d) => d.toJS());
 
+/**
+ * What kustomize-controller's postBuild substitution makes of a rendered path
+ * on a cluster that sets none of the variables: `${name:=default}` becomes its
+ * default (any other variable, empty), except in objects labelled
+ * `kustomize.toolkit.fluxcd.io/substitute: disabled`.
+ */
+const withDefaults = (yaml: string) =>
+  parseAllDocuments(yaml)
+    .map((doc) => {
+      const text = doc.toString().replace(/^---\n/, "");
+      if (doc.toJS()?.metadata?.labels?.["kustomize.toolkit.fluxcd.io/substitute"] === "disabled") return text;
+      return text.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::=([^}]*))?\}/g, (_, fallback = "") => fallback);
+    })
+    .join("---\n");
+
+/** A Flux Kustomization's path rendered as it applies it. */
+const applied = (k: Resource) => (k.spec.postBuild ? withDefaults(render(k.spec.path)) : render(k.spec.path));
+
 let schemaDir: string;
 let schemaLocation: string;
 const entries = new Map<string, Resource[]>();
@@ -75,6 +93,7 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
     expect([...byName.keys()].sort()).toEqual(
       [
         "infrastructure",
+        "images",
         ...envs.flatMap((e) => [`${e}-secrets`, `${e}-data`, `${e}-migrations`, `${e}-functions`]),
       ].sort(),
     );
@@ -87,9 +106,12 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
     }
   });
 
-  it("prunes, waits for health, and applies paths that exist in this repository", () => {
+  it("prunes, checks health, and applies paths that exist in this repository", () => {
     for (const k of fluxKustomizations(entry)) {
-      expect(k.spec, k.metadata.name).toMatchObject({ prune: true, wait: true });
+      expect(k.spec.prune, k.metadata.name).toBe(true);
+      // images checks its ImageRepositories alone (flux/infrastructure/images.yaml says why).
+      if (k.metadata.name === "images") expect(k.spec.healthChecks).toHaveLength(5);
+      else expect(k.spec.wait, k.metadata.name).toBe(true);
       expect(k.spec.sourceRef, k.metadata.name).toEqual({ kind: "GitRepository", name: "flux-system" });
       expect(existsSync(join(repo, k.spec.path, "kustomization.yaml")), k.spec.path).toBe(true);
     }
@@ -97,7 +119,7 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
 
   it("applies only what is valid against every kind's schema (prod's data differs by cluster)", () => {
     for (const k of fluxKustomizations(entry).filter((k) => !k.spec.path.startsWith("./flux/secrets/"))) {
-      const result = kubeconform(render(k.spec.path), schemaLocation);
+      const result = kubeconform(applied(k), schemaLocation);
       expect(result.problems, k.spec.path).toEqual([]);
       expect(result, k.spec.path).toMatchObject({ invalid: 0, errors: 0 });
     }
@@ -110,6 +132,60 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
         sealed ? { provider: "sops", secretRef: { name: "sops-age" } } : undefined,
       );
     }
+  });
+});
+
+describe("image automation", () => {
+  const images = () => parse(applied(fluxKustomizations("one-machine").find((k) => k.metadata.name === "images")));
+  const setters = (env: string) =>
+    ["functions", "migrations"].flatMap((part) =>
+      [
+        ...readFileSync(join(repo, `flux/apps/${env}/${part}/kustomization.yaml`), "utf8").matchAll(
+          /newTag: (\S+) # \{"\$imagepolicy": "flux-system:([a-z-]+):tag"\}/g,
+        ),
+      ].map((m) => m[2]),
+    );
+
+  it("scans every image the platform builds, from ghcr.io unless the cluster names its registry", () => {
+    const repositories = images().filter((r) => r.kind === "ImageRepository");
+    expect(repositories.map((r) => r.metadata.name).sort()).toEqual([
+      "analytics",
+      "links",
+      "migrations",
+      "redirect",
+      "web",
+    ]);
+    for (const r of repositories) {
+      expect(r.spec).toMatchObject({ image: `ghcr.io/knative-functions-platform/${r.metadata.name}`, insecure: false });
+    }
+  });
+
+  it("keeps each ImagePolicy's $ts out of Flux's substitution", () => {
+    for (const policy of images().filter((r) => r.kind === "ImagePolicy")) {
+      expect(policy.spec.filterTags.extract).toBe("$ts");
+    }
+  });
+
+  it.each(["dev", "test"])("%s: every image has a setter, naming a policy that exists", (env) => {
+    const policies = new Set(
+      images()
+        .filter((r) => r.kind === "ImagePolicy")
+        .map((r) => r.metadata.name),
+    );
+    expect(setters(env).sort()).toEqual([...policies].sort());
+  });
+
+  it("leaves prod to the promotion: no setter there", () => {
+    expect(setters("prod")).toEqual([]);
+  });
+
+  it.each(["dev", "test"])("%s: its automation writes only its own apps, to the branch Flux follows", (env) => {
+    const automation = parse(render(`flux/environments/${env}`)).find((r) => r.kind === "ImageUpdateAutomation");
+    expect(automation?.spec).toMatchObject({
+      sourceRef: { kind: "GitRepository", name: "flux-system" },
+      git: { checkout: { ref: { branch: "main" } }, push: { branch: "main" } },
+      update: { path: `./flux/apps/${env}`, strategy: "Setters" },
+    });
   });
 });
 

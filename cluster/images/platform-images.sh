@@ -5,11 +5,23 @@
 # (build-image.sh: not built again while the registry holds that content).
 # The runtime base is NODE_IMAGE when set (e.g. docker.io/library/node:lts-slim
 # where it can be pulled), else the Node base built here (base-images.sh).
-#   cluster/images/platform-images.sh
+# --release also tags every image main-<commit>-<unix time>: a build of main,
+# which Flux's ImagePolicies order by its time (flux/infrastructure/images);
+# the tag is printed last, as "release <tag>".
+#   cluster/images/platform-images.sh [--release]
 source "$(dirname "$0")/lib.sh"
 REPO_DIR="$(cd "$IMAGES_DIR/../.." && pwd)"
 FUNCTIONS=(links redirect analytics web)
 ctx="$CACHE_DIR/images/platform"
+
+release=""
+case "${1:-}" in
+  "") ;;
+  --release) release="main-$(git -C "$REPO_DIR" rev-parse --short=12 HEAD)-$(date +%s)" ;;
+  *) echo "usage: platform-images.sh [--release]" >&2; exit 2 ;;
+esac
+# release_tag IMAGE: --tag IMAGE's name with the release tag, when releasing.
+release_tag() { [[ -z "$release" ]] || printf -- '--tag\n%s:%s\n' "${1%:*}" "$release"; }
 
 if [[ -z "${NODE_IMAGE:-}" ]]; then
   bases="$("$IMAGES_DIR/base-images.sh")"
@@ -38,10 +50,15 @@ image_of() {
 }
 
 for fn in "${FUNCTIONS[@]}"; do
-  "$IMAGES_DIR/build-image.sh" "$IMAGES_DIR/function.Dockerfile" "$ctx/functions" "$(image_of "$fn")" \
+  image="$(image_of "$fn")"
+  mapfile -t tags < <(release_tag "$image")
+  "$IMAGES_DIR/build-image.sh" "$IMAGES_DIR/function.Dockerfile" "$ctx/functions" "$image" "${tags[@]}" \
     --build-arg "FUNCTION=$fn" --build-arg "NODE_IMAGE=$NODE_IMAGE"
 done
 # The migrations beside the functions, at the same version.
 links="$(image_of links)"
-"$IMAGES_DIR/build-image.sh" "$IMAGES_DIR/migrations.Dockerfile" "$ctx/migrations" "${links%/*}/migrations:${links##*:}" \
+migrations="${links%/*}/migrations:${links##*:}"
+mapfile -t tags < <(release_tag "$migrations")
+"$IMAGES_DIR/build-image.sh" "$IMAGES_DIR/migrations.Dockerfile" "$ctx/migrations" "$migrations" "${tags[@]}" \
   --build-arg "NODE_IMAGE=$NODE_IMAGE"
+[[ -z "$release" ]] || echo "release $release"
