@@ -14,6 +14,7 @@ import { alertingPath } from "./checks/alerting.ts";
 import { autoscaleK6 } from "./checks/autoscale-k6.ts";
 import { flaggerCanary } from "./checks/flagger-canary.ts";
 import { gitopsReconcile } from "./checks/gitops.ts";
+import { imageUpdate } from "./checks/image-update.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
 import { platformAnswers } from "./checks/platform-answers.ts";
 import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
@@ -45,6 +46,8 @@ const CHECKS: Record<string, Check> = {
   "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
   // Last: from here on Flux owns dev, and corrects what a later check would change by hand.
   gitops: gitopsReconcile,
+  // After gitops: dev reconciled from Git, which image automation then writes to.
+  "image-update": imageUpdate,
 };
 
 async function main(): Promise<number> {

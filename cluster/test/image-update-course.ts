@@ -1,0 +1,37 @@
+/** The image-update check's pure parts: the release tag a build printed, and each step's time. */
+
+/** The tag `platform-images.sh --release` printed last ("release main-<commit>-<unix time>"). */
+export function releaseTagOf(output: string): string {
+  const line = output.trim().split("\n").at(-1) ?? "";
+  const match = /^release (main-[0-9a-f]+-[0-9]+)$/.exec(line.trim());
+  if (!match?.[1]) throw new Error(`platform-images.sh --release printed no release tag; its last line: "${line}"`);
+  return match[1];
+}
+
+export interface ImageStep {
+  name: string;
+  /** When it was seen done (ms since the epoch). */
+  at: number;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One line per step: how long it took after the one before, and since the start. */
+export function stepFigures(started: number, steps: readonly ImageStep[]): string[] {
+  return steps.map((step, i) => {
+    const previous = i === 0 ? started : (steps[i - 1]?.at ?? started);
+    return `${i + 1}. ${step.name}: ${seconds(step.at - previous)} (${seconds(step.at - started)} from the build's start)`;
+  });
+}
+
+/**
+ * Whether the kustomization files' setters (`newTag: <tag> # {"$imagepolicy": "flux-system:<policy>:tag"}`)
+ * hold `tag` for every one of `policies`.
+ */
+export function tagsSet(kustomizations: string, policies: readonly string[], tag: string): boolean {
+  const written = new Map<string, string>();
+  for (const m of kustomizations.matchAll(/newTag: (\S+) # \{"\$imagepolicy": "[a-z-]+:([a-z-]+):tag"\}/g)) {
+    if (m[1] && m[2]) written.set(m[2], m[1]);
+  }
+  return policies.every((p) => written.get(p) === tag);
+}
