@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
+import { imageSetters } from "../cluster/src/flux/image-setters.ts";
 import { ENVIRONMENTS, PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../cluster/src/flux/secrets.ts";
 import { AGE_KEYGEN_BIN as AGE_KEYGEN, SOPS_BIN as SOPS } from "../cluster/src/paths.ts";
 import { writeSchemas } from "../knative/validation/crd-schemas.ts";
@@ -139,11 +140,10 @@ describe("image automation", () => {
   const images = () => parse(applied(fluxKustomizations("one-machine").find((k) => k.metadata.name === "images")));
   const setters = (env: string) =>
     ["functions", "migrations"].flatMap((part) =>
-      [
-        ...readFileSync(join(repo, `flux/apps/${env}/${part}/kustomization.yaml`), "utf8").matchAll(
-          /newTag: (\S+) # \{"\$imagepolicy": "flux-system:([a-z-]+):tag"\}/g,
-        ),
-      ].map((m) => m[2]),
+      imageSetters(readFileSync(join(repo, `flux/apps/${env}/${part}/kustomization.yaml`), "utf8")).map((s) => {
+        expect(s.namespace).toBe("flux-system");
+        return s.policy;
+      }),
     );
 
   it("scans every image the platform builds, from ghcr.io unless the cluster names its registry", () => {

@@ -69,6 +69,14 @@ describe("phaseTimes", () => {
     expect(times).toEqual({ created: 10, scheduled: 10 });
   });
 
+  it("skips a pod seen before the request: the last round's, still reporting its end", () => {
+    const times = phaseTimes(
+      [seen(50, { pod: "old" }), seen(105, { pod: "old", node: true }), seen(110), seen(130, { node: true })],
+      100,
+    );
+    expect(times).toEqual({ created: 10, scheduled: 30 });
+  });
+
   it("has nothing when no pod was seen after the request", () => {
     expect(phaseTimes([seen(5)], 10)).toEqual({});
   });

@@ -19,9 +19,13 @@ export interface PodSighting {
 export const PHASES = ["created", "scheduled", "sandbox", "user-container", "queue-proxy", "ready"] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** When the first pod seen after `since` first reached each phase, in ms after `since`; absent if it did not. */
+/**
+ * When the first pod new after `since` first reached each phase, in ms after `since`; absent if it did not.
+ * A pod seen before `since` is the last round's, whose last events may still arrive.
+ */
 export function phaseTimes(sightings: readonly PodSighting[], since: number): Partial<Record<Phase, number>> {
-  const first = sightings.find((s) => s.at >= since);
+  const earlier = new Set(sightings.filter((s) => s.at < since).map((s) => s.pod));
+  const first = sightings.find((s) => s.at >= since && !earlier.has(s.pod));
   if (!first) return {};
   const times: Partial<Record<Phase, number>> = {};
   const reached = (phase: Phase, at: number) => {

@@ -1,5 +1,7 @@
 /** The image-update check's pure parts: the release tag a build printed, and each step's time. */
 
+import { imageSetters } from "../src/flux/image-setters.ts";
+
 /** The tag `platform-images.sh --release` printed last ("release main-<commit>-<unix time>"). */
 export function releaseTagOf(output: string): string {
   const line = output.trim().split("\n").at(-1) ?? "";
@@ -24,14 +26,8 @@ export function stepFigures(started: number, steps: readonly ImageStep[]): strin
   });
 }
 
-/**
- * Whether the kustomization files' setters (`newTag: <tag> # {"$imagepolicy": "flux-system:<policy>:tag"}`)
- * hold `tag` for every one of `policies`.
- */
+/** Whether the kustomization files' setters hold `tag` for every one of `policies`. */
 export function tagsSet(kustomizations: string, policies: readonly string[], tag: string): boolean {
-  const written = new Map<string, string>();
-  for (const m of kustomizations.matchAll(/newTag: (\S+) # \{"\$imagepolicy": "[a-z-]+:([a-z-]+):tag"\}/g)) {
-    if (m[1] && m[2]) written.set(m[2], m[1]);
-  }
+  const written = new Map(imageSetters(kustomizations).map((s) => [s.policy, s.tag]));
   return policies.every((p) => written.get(p) === tag);
 }

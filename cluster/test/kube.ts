@@ -25,6 +25,21 @@ export async function kubectlJson<T>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, "-o", "json"])) as T;
 }
 
+/**
+ * Asks Flux to reconcile these flux-system objects now rather than at their
+ * interval: what a push webhook does through Flux's Receiver.
+ */
+export async function reconcileNow(...resources: string[]): Promise<void> {
+  await kubectl([
+    "-n",
+    "flux-system",
+    "annotate",
+    "--overwrite",
+    ...resources,
+    `reconcile.fluxcd.io/requestedAt=${Date.now()}`,
+  ]);
+}
+
 export interface Condition {
   type: string;
   status: string;

@@ -17,7 +17,7 @@ import { waitFor } from "@platform/processes/wait-for";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { verifyFluxStateMetrics } from "../flux-state-metrics.ts";
-import { isReady, type KnativeService, kubectl, kubectlJson } from "../kube.ts";
+import { isReady, type KnativeService, kubectl, kubectlJson, reconcileNow } from "../kube.ts";
 import { runCommand } from "../run-command.ts";
 import { verifySealedSecrets } from "../sealed-secrets.ts";
 
@@ -81,14 +81,7 @@ export const gitopsReconcile: Check = {
         restored = sha === base || what === "revert";
         const pushedAt = Date.now();
         // What a push webhook (Flux's Receiver) does: ask for a reconcile now instead of at the interval.
-        await kubectl([
-          "-n",
-          "flux-system",
-          "annotate",
-          "--overwrite",
-          "gitrepository/flux-system",
-          `reconcile.fluxcd.io/requestedAt=${pushedAt}`,
-        ]);
+        await reconcileNow("gitrepository/flux-system");
         let fetchedAt = 0;
         let appliedAt = 0;
         let live: FluxService | undefined;

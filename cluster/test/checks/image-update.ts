@@ -8,42 +8,24 @@
  * then every function on its new image. Each step's time is a figure.
  * Runs after the gitops check (Flux bootstrapped, dev reconciled from Git).
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { type ImageStep, releaseTagOf, stepFigures, tagsSet } from "../image-update-course.ts";
-import { isReady, type KnativeService, kubectl, kubectlJson } from "../kube.ts";
-import { REPO } from "../run-command.ts";
+import { isReady, type KnativeService, kubectl, kubectlJson, reconcileNow } from "../kube.ts";
+import { REPO, stdoutOf } from "../run-command.ts";
 
 const run = promisify(execFile);
-const FUNCTIONS = ["links", "redirect", "analytics", "web"];
-const IMAGES = [...FUNCTIONS, "migrations"];
 const AUTOMATION = "dev-images";
 
 interface ServiceWithImage extends KnativeService {
   spec: { template: { spec: { containers: { image: string }[] } } };
 }
 
-/** A command's standard output; its progress (standard error) shown as it goes. */
-function stdoutOf(command: string, args: string[]): Promise<string> {
-  const child = spawn(command, args, { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}`))));
-  });
-}
-
 const flux = (...args: string[]) => kubectl(["-n", "flux-system", ...args]);
 const jsonpath = (resource: string, path: string) => flux("get", resource, "-o", `jsonpath={${path}}`);
-/** What a registry's or Git server's webhook does through Flux's Receiver: reconcile now, not at the interval. */
-const reconcileNow = (...resources: string[]) =>
-  flux("annotate", "--overwrite", ...resources, `reconcile.fluxcd.io/requestedAt=${Date.now()}`);
 
 export const imageUpdate: Check = {
   name: "Image automation: a new build of main pushed to the registry reaches dev by Flux alone (scan, policy, commit, apply)",
@@ -54,6 +36,18 @@ export const imageUpdate: Check = {
     }
     if (missing.length > 0)
       return { ok: false, figures: [`not on the cluster: ${missing.join(", ")} (npm run cluster -- gitops)`] };
+    // One ImagePolicy per image the platform builds (flux/infrastructure/images); every one but migrations is a function.
+    const images = (await flux("get", "imagepolicy", "-o", "jsonpath={.items[*].metadata.name}"))
+      .split(" ")
+      .filter(Boolean);
+    const functions = images.filter((image) => image !== "migrations");
+    if (functions.length === 0 || functions.length === images.length)
+      return {
+        ok: false,
+        figures: [
+          `ImagePolicies in flux-system: ${images.join(", ") || "none"}; expected the functions' and migrations'`,
+        ],
+      };
     const git = async (...args: string[]) => (await run("git", ["--git-dir", GIT_REPOSITORY, ...args])).stdout.trim();
     const base = await git("rev-parse", "refs/heads/main");
 
@@ -64,10 +58,10 @@ export const imageUpdate: Check = {
     const tag = releaseTagOf(await stdoutOf(`${REPO}/cluster/images/platform-images.sh`, ["--release"]));
     step(`images built and pushed as ${tag}`);
 
-    await reconcileNow(...IMAGES.map((i) => `imagerepository/${i}`));
+    await reconcileNow(...images.map((i) => `imagerepository/${i}`));
     await waitFor(
       async () => {
-        for (const image of IMAGES)
+        for (const image of images)
           if ((await jsonpath(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
         return true;
       },
@@ -87,7 +81,7 @@ export const imageUpdate: Check = {
             git("show", `${commit}:flux/apps/${namespace}/${part}/kustomization.yaml`),
           ),
         );
-        return tagsSet(setters.join("\n"), IMAGES, tag);
+        return tagsSet(setters.join("\n"), images, tag);
       },
       { what: `${AUTOMATION} to push ${tag} for every image`, timeoutMs: 120_000, intervalMs: 500 },
     );
@@ -120,7 +114,7 @@ export const imageUpdate: Check = {
     const services: Record<string, ServiceWithImage> = {};
     await waitFor(
       async () => {
-        for (const name of FUNCTIONS) {
+        for (const name of functions) {
           const service = await kubectlJson<ServiceWithImage>(["-n", namespace, "get", "ksvc", name]);
           services[name] = service;
           const image = service.spec.template.spec.containers[0]?.image ?? "";
@@ -137,7 +131,7 @@ export const imageUpdate: Check = {
     const figures = stepFigures(started, steps);
     figures.push(
       `${commits} commit(s) on main by ${[...authors].join(", ")} (the automation's last push: ${pushed.slice(0, 7)}), changing ${changed.join(", ")}`,
-      ...FUNCTIONS.map((name) => `${name}: ${services[name]?.status?.latestReadyRevisionName} on ${tag}`),
+      ...functions.map((name) => `${name}: ${services[name]?.status?.latestReadyRevisionName} on ${tag}`),
     );
     const ok =
       authors.size === 1 &&
