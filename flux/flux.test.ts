@@ -6,13 +6,14 @@
  * own schemas, and keeps the order and rules docs/gitops.md states.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
 import { imageSetters } from "../cluster/src/flux/image-setters.ts";
+import { PROMOTED_PARTS, promotionChanges } from "../cluster/src/flux/promotion.ts";
 import { ENVIRONMENTS, PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../cluster/src/flux/secrets.ts";
 import { AGE_KEYGEN_BIN as AGE_KEYGEN, SOPS_BIN as SOPS } from "../cluster/src/paths.ts";
 import { writeSchemas } from "../knative/validation/crd-schemas.ts";
@@ -177,6 +178,30 @@ describe("image automation", () => {
 
   it("leaves prod to the promotion: no setter there", () => {
     expect(setters("prod")).toEqual([]);
+  });
+
+  it("a promotion commit runs test's images in prod: every Service and the migrations Job", () => {
+    const work = mkdtempSync(join(tmpdir(), "flux-promotion-"));
+    try {
+      for (const dir of ["flux/apps", "knative/base", "knative/overlays", "cluster/manifests/migrations"])
+        cpSync(join(repo, dir), join(work, dir), { recursive: true });
+      const file = (env: string, part: string) => join(work, `flux/apps/${env}/${part}/kustomization.yaml`);
+      const tag = "main-0123abcd4567-1764500000";
+      for (const part of PROMOTED_PARTS)
+        writeFileSync(file("test", part), readFileSync(file("test", part), "utf8").replaceAll("0.1.0", tag));
+      for (const change of promotionChanges((env, part) => readFileSync(file(env, part), "utf8"), "test", "prod"))
+        writeFileSync(file("prod", change.part), change.text);
+      const images = PROMOTED_PARTS.flatMap((part) =>
+        parse(render(join(work, `flux/apps/prod/${part}`)))
+          .filter((r) => r.kind === "Service" || r.kind === "Job")
+          .map((r) => `${r.kind}/${r.metadata.name} ${r.spec.template.spec.containers[0].image}`),
+      );
+      expect(images.length).toBeGreaterThanOrEqual(5);
+      for (const image of images)
+        expect(image).toMatch(new RegExp(`^\\S+ ghcr\\.io/knative-functions-platform/[a-z]+:${tag}$`));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it.each(["dev", "test"])("%s: its automation writes only its own apps, to the branch Flux follows", (env) => {

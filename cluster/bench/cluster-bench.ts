@@ -103,7 +103,11 @@ async function oneReplica(name: string, burstCapacity: string): Promise<{ host: 
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), "cluster-bench-"));
   // An earlier run deletes its namespace without waiting; its Services would clash with these.
-  await kubectl(["wait", "--for=delete", `namespace/${NAMESPACE}`, "--timeout=180s"]);
+  await waitFor(async () => !(await kubectl(["get", "namespace", NAMESPACE, "--ignore-not-found", "-o", "name"])), {
+    what: `the namespace ${NAMESPACE} of an earlier run to be deleted`,
+    timeoutMs: 600_000,
+    intervalMs: 2000,
+  });
   await kubectl(["create", "namespace", NAMESPACE, "--dry-run=client", "-o", "yaml"]).then((y) =>
     kubectl(["apply", "-f", "-"], y),
   );
