@@ -83,10 +83,10 @@ async function runsPinnedImages(namespace: string, pins: readonly ImagePin[]): P
     if (!pin) continue;
     const current = service.status?.observedGeneration === service.metadata.generation;
     const ready = service.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-    if (image !== `${pin.name}:${pin.newTag}` || !current || !ready)
-      wrong.push(
-        `${service.metadata.name} runs ${image.split(":").at(-1)}${current && ready ? "" : ", not yet Ready"}`,
-      );
+    if (image !== `${pin.name}:${pin.newTag}` || !current || !ready) {
+      const ref = image.slice(pin.name.length + 1).replace(/(sha256:[0-9a-f]{12})[0-9a-f]+/, "$1");
+      wrong.push(`${service.metadata.name} runs ${ref}${current && ready ? "" : ", not yet Ready"}`);
+    }
   }
   return wrong;
 }
