@@ -6,7 +6,7 @@
  * own schemas, and keeps the order and rules docs/gitops.md states.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -147,17 +147,17 @@ describe("image automation", () => {
       }),
     );
 
-  it("scans every image the platform builds, from ghcr.io unless the cluster names its registry", () => {
+  it("scans every image the platform builds (each function's and the migrations'), from ghcr.io unless the cluster names its registry", () => {
+    const built = readdirSync(join(repo, "functions"), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(repo, "functions", d.name, "func.yaml")))
+      .map((d) => d.name);
     const repositories = images().filter((r) => r.kind === "ImageRepository");
-    expect(repositories.map((r) => r.metadata.name).sort()).toEqual([
-      "analytics",
-      "links",
-      "migrations",
-      "redirect",
-      "web",
-    ]);
+    expect(repositories.map((r) => r.metadata.name).sort()).toEqual([...built, "migrations"].sort());
     for (const r of repositories) {
       expect(r.spec).toMatchObject({ image: `ghcr.io/knative-functions-platform/${r.metadata.name}`, insecure: false });
+    }
+    for (const policy of images().filter((r) => r.kind === "ImagePolicy")) {
+      expect(policy.spec.imageRepositoryRef.name).toBe(policy.metadata.name);
     }
   });
 
