@@ -22,8 +22,8 @@
 #   4. everything else, the functions:
 #        kubectl wait ksvc --all --for=condition=Ready
 # With PIN_DIGESTS=1 (the one-machine cluster, whose registry is on this
-# machine), every image the registry holds is applied as name:tag@digest, the
-# digest the registry holds now. Knative pins a revision to a digest by
+# machine), each image of a Knative Service or a Job that the registry holds is
+# applied as name:tag@digest, the digest the registry holds now. Knative pins a revision to a digest by
 # resolving the tag itself, which it cannot here: the node's registry mirrors
 # ghcr.io, which the controller would ask directly (config-deployment skips
 # resolving for it). Without a digest the node keeps running what it pulled
@@ -112,19 +112,27 @@ rendered="$(mktemp)"
 trap 'rm -f "$rendered"' EXIT
 kubectl kustomize "$overlay" >"$rendered"
 
-# pin_digests FILE: each `image: name:tag` the registry holds becomes name:tag@digest.
+# pin_digests FILE: in FILE's Knative Services and Jobs, each `image: name:tag` the registry
+# holds becomes name:tag@digest (pin-digests.awk). Knative would resolve those tags itself on
+# a cluster whose registry it reaches, and a Job's template must change for a rebuilt image
+# to run. A StatefulSet keeps its tag, as on any cluster: `up` and Flux then apply the same
+# data services, and handing the cluster from one to the other restarts none of them.
 pin_digests() {
-  local file="$1" image digest
+  local file="$1" image digest digests
   source "$here/../images/lib.sh"
+  digests="$(mktemp)"
   for image in $(sed -n 's/^ *image: *\([^ @]*:[^ @/]*\) *$/\1/p' "$file" | sort -u); do
     digest="$(registry_digest "$image")"
     if [[ -z "$digest" ]]; then
       say "$image: not in the registry, applied by its tag"
       continue
     fi
-    sed -i "s|^\( *image: *\)${image//./\\.} *\$|\1$image@$digest|" "$file"
-    say "$image: pinned to ${digest:0:19}"
+    echo "$image $digest" >>"$digests"
+    say "$image: ${digest:0:19} (in Knative Services and Jobs)"
   done
+  awk -f "$here/pin-digests.awk" "$digests" "$file" >"$file.pinned"
+  mv "$file.pinned" "$file"
+  rm -f "$digests"
 }
 if [[ "${PIN_DIGESTS:-}" == 1 ]]; then pin_digests "$rendered"; fi
 # kubectl's client-side apply reports some objects "configured" with a patch that changes nothing (seen

@@ -6,7 +6,7 @@
  * module) and Knative's CRDs, then the wiring between the pieces.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,6 +139,41 @@ describe("cluster/manifests/dev", () => {
     for (const name of ["postgres", "redis", "redis-sentinel"]) {
       const image = find("StatefulSet", name).spec.template.spec.containers[0].image;
       expect(dockerfiles).toContain(image.split("/").pop().split(":")[0]);
+    }
+  });
+});
+
+describe("apply.sh's digest pins (pin-digests.awk)", () => {
+  it("pins the images of Knative Services and Jobs, and leaves the StatefulSets' tags as Flux applies them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pin-digests-"));
+    try {
+      const images = [...new Set([...rendered.matchAll(/^ *image: *(\S+:\S+) *$/gm)].map((m) => m[1]))];
+      const digests = join(dir, "digests");
+      writeFileSync(digests, images.map((image, i) => `${image} sha256:${String(i).padStart(64, "0")}\n`).join(""));
+      const manifests = join(dir, "rendered.yaml");
+      writeFileSync(manifests, rendered);
+      const pinned: Resource[] = parseAllDocuments(
+        execFileSync("awk", ["-f", join(repo, "cluster/manifests/pin-digests.awk"), digests, manifests], {
+          encoding: "utf8",
+        }),
+      ).map((d) => d.toJS());
+      expect(pinned).toHaveLength(resources.length);
+      const imagesOf = (r: Resource): string[] => {
+        const spec = r.spec?.template?.spec;
+        return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c: { image: string }) => c.image);
+      };
+      const kinds = new Set<string>();
+      for (const r of pinned) {
+        for (const image of imagesOf(r)) {
+          kinds.add(r.kind);
+          if (r.kind === "Service" || r.kind === "Job")
+            expect(image, r.metadata.name).toMatch(/:\d+\.\d+\.\d+@sha256:\d{64}$/);
+          else expect(image, `${r.kind} ${r.metadata.name}`).toMatch(/:\d+\.\d+\.\d+$/);
+        }
+      }
+      expect([...kinds].sort()).toEqual(["Job", "Service", "StatefulSet"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
