@@ -86,6 +86,10 @@ describe("npm run promote --no-checks", () => {
     const unknown = promote("--repository", bare, "--to", "qa");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--to: "qa" is not one of dev, test, prod');
+    const misspelt = promote("--repository", bare, "--dryrun");
+    expect(misspelt.status).toBe(2);
+    expect(misspelt.stderr).toContain("Unknown option '--dryrun'");
+    expect(misspelt.stderr).not.toContain("    at ");
     const missing = promote("--repository", join(work, "nowhere.git"), "--no-checks");
     expect(missing.status).toBe(1);
     expect(missing.stdout).toContain(`not promoted: could not clone main of ${join(work, "nowhere.git")}`);

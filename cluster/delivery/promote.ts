@@ -43,6 +43,15 @@ interface Options {
 }
 
 function options(argv: string[]): Options | string {
+  try {
+    return checkedOptions(argv);
+  } catch (error) {
+    // parseArgs' own refusals: an unknown flag, a flag without its value.
+    return (error as Error).message;
+  }
+}
+
+function checkedOptions(argv: string[]): Options | string {
   const { values } = parseArgs({
     args: argv,
     options: {
