@@ -22,7 +22,7 @@ import { ENVIRONMENTS } from "../src/flux/secrets.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
 import { platformAnswers } from "../test/checks/platform-answers.ts";
 import { INGRESS_URL } from "../test/ingress.ts";
-import { demoApiKey, type KnativeService, kubectlJson } from "../test/kube.ts";
+import { demoApiKey, imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson } from "../test/kube.ts";
 import { REPO, runCommand } from "../test/run-command.ts";
 
 const run = promisify(execFile);
@@ -80,29 +80,22 @@ function checkedOptions(argv: string[]): Options | string {
   };
 }
 
-/** `from`'s Services run the pinned images, or what each runs instead. */
-async function runsPinnedImages(namespace: string, pins: readonly ImagePin[]): Promise<string[]> {
-  const { items } = await kubectlJson<{
-    items: (KnativeService & { spec: { template: { spec: { containers: { image: string }[] } } } })[];
-  }>(["-n", namespace, "get", "ksvc"]);
-  const wrong: string[] = [];
-  for (const service of items) {
-    const image = service.spec.template.spec.containers[0]?.image ?? "";
+/** The Services that do not run their pinned image Ready on their current generation, and what each runs instead. */
+function notRunningPins(services: readonly KnativeServiceWithImage[], pins: readonly ImagePin[]): string[] {
+  return services.flatMap((service) => {
+    const image = imageOf(service);
     const pin = pins.find((p) => image.startsWith(`${p.name}:`));
-    if (!pin) continue;
-    const current = service.status?.observedGeneration === service.metadata.generation;
-    const ready = service.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-    if (image !== `${pin.name}:${pin.newTag}` || !current || !ready) {
-      const ref = image.slice(pin.name.length + 1).replace(/(sha256:[0-9a-f]{12})[0-9a-f]+/, "$1");
-      wrong.push(`${service.metadata.name} runs ${ref}${current && ready ? "" : ", not yet Ready"}`);
-    }
-  }
-  return wrong;
+    const ready = isCurrentAndReady(service);
+    if (!pin || (image === `${pin.name}:${pin.newTag}` && ready)) return [];
+    const ref = image.slice(pin.name.length + 1).replace(/(sha256:[0-9a-f]{12})[0-9a-f]+/, "$1");
+    return [`${service.metadata.name} runs ${ref}${ready ? "" : ", not yet Ready"}`];
+  });
 }
 
 async function checks(namespace: string, pins: readonly ImagePin[]): Promise<string | undefined> {
   say(`== checks on ${namespace}: it runs the images to promote`);
-  const wrong = await runsPinnedImages(namespace, pins);
+  const { items: services } = await kubectlJson<{ items: KnativeServiceWithImage[] }>(["-n", namespace, "get", "ksvc"]);
+  const wrong = notRunningPins(services, pins);
   if (wrong.length > 0)
     return `${namespace} does not run what Git pins yet (${wrong.join("; ")}): wait for Flux to apply it`;
 
@@ -117,8 +110,7 @@ async function checks(namespace: string, pins: readonly ImagePin[]): Promise<str
   if (!probes.ok) return "the API probes failed";
 
   say(`== checks on ${namespace}: k6 smoke through the ingress`);
-  const { items } = await kubectlJson<{ items: KnativeService[] }>(["-n", namespace, "get", "ksvc"]);
-  const redirect = items.find((s) => s.metadata.name === "redirect")?.status?.url;
+  const redirect = services.find((s) => s.metadata.name === "redirect")?.status?.url;
   if (!redirect) return `${namespace} has no redirect Service with a URL`;
   const code = await runCommand("npm", ["run", "-s", "loadtest", "--", "smoke"], {
     ...process.env,

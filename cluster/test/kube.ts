@@ -59,6 +59,13 @@ export interface KnativeService {
   };
 }
 
+/** A Knative Service with its one container's image. */
+export interface KnativeServiceWithImage extends KnativeService {
+  spec: { template: { spec: { containers: { image: string }[] } } };
+}
+
+export const imageOf = (s: KnativeServiceWithImage): string => s.spec.template.spec.containers[0]?.image ?? "";
+
 export const isReady = (conditions: Condition[] | undefined) =>
   conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
@@ -68,7 +75,8 @@ export const isRolledOut = (s: KnativeService): boolean => {
   return traffic.length === 1 && traffic[0]?.revisionName === s.status?.latestReadyRevisionName;
 };
 
-const isCurrentAndReady = (s: KnativeService | undefined): s is KnativeService =>
+/** Its current generation Ready. */
+export const isCurrentAndReady = (s: KnativeService | undefined): s is KnativeService =>
   s !== undefined && s.status?.observedGeneration === s.metadata.generation && isReady(s.status?.conditions);
 
 /** The Service once `done` holds for it (throws after `seconds`, with Knative's reason for the Ready condition). */

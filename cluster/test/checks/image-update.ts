@@ -14,15 +14,18 @@ import { waitFor } from "@platform/processes/wait-for";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { type ImageStep, releaseTagOf, stepFigures, tagsSet } from "../image-update-course.ts";
-import { isReady, type KnativeService, kubectl, kubectlJson, reconcileNow } from "../kube.ts";
+import {
+  imageOf,
+  isCurrentAndReady,
+  type KnativeServiceWithImage,
+  kubectl,
+  kubectlJson,
+  reconcileNow,
+} from "../kube.ts";
 import { REPO, stdoutOf } from "../run-command.ts";
 
 const run = promisify(execFile);
 const AUTOMATION = "dev-images";
-
-interface ServiceWithImage extends KnativeService {
-  spec: { template: { spec: { containers: { image: string }[] } } };
-}
 
 const flux = (...args: string[]) => kubectl(["-n", "flux-system", ...args]);
 const jsonpath = (resource: string, path: string) => flux("get", resource, "-o", `jsonpath={${path}}`);
@@ -111,15 +114,13 @@ export const imageUpdate: Check = {
     });
     step("migrations Job of the new build complete");
 
-    const services: Record<string, ServiceWithImage> = {};
+    const services: Record<string, KnativeServiceWithImage> = {};
     await waitFor(
       async () => {
         for (const name of functions) {
-          const service = await kubectlJson<ServiceWithImage>(["-n", namespace, "get", "ksvc", name]);
+          const service = await kubectlJson<KnativeServiceWithImage>(["-n", namespace, "get", "ksvc", name]);
           services[name] = service;
-          const image = service.spec.template.spec.containers[0]?.image ?? "";
-          const current = service.status?.observedGeneration === service.metadata.generation;
-          if (!image.endsWith(`:${tag}`) || !current || !isReady(service.status?.conditions)) return false;
+          if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service)) return false;
         }
         return appliedBy(`${namespace}-functions`);
       },
