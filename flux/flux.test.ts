@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml, stringify } from "yaml";
 import { coreKindsOf, writeCoreSchemas } from "../cluster/manifests/validation/core-schemas.ts";
@@ -46,8 +46,26 @@ const withDefaults = (yaml: string) =>
     })
     .join("---\n");
 
+/**
+ * A Flux Kustomization's path rendered with its own `spec.patches`, as
+ * kustomize-controller does: a kustomization over the path that adds them.
+ */
+const withPatches = (k: Resource) => {
+  if (!k.spec.patches) return render(k.spec.path);
+  const work = mkdtempSync(join(tmpdir(), "flux-patches-"));
+  try {
+    writeFileSync(
+      join(work, "kustomization.yaml"),
+      stringify({ resources: [relative(work, resolve(repo, k.spec.path))], patches: k.spec.patches }),
+    );
+    return render(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
 /** A Flux Kustomization's path rendered as it applies it. */
-const applied = (k: Resource) => (k.spec.postBuild ? withDefaults(render(k.spec.path)) : render(k.spec.path));
+const applied = (k: Resource) => (k.spec.postBuild ? withDefaults(withPatches(k)) : withPatches(k));
 
 let schemaDir: string;
 let schemaLocation: string;
@@ -211,6 +229,44 @@ describe("image automation", () => {
       git: { checkout: { ref: { branch: "main" } }, push: { branch: "main" } },
       update: { path: `./flux/apps/${env}`, strategy: "Setters" },
     });
+  });
+});
+
+describe("flux/clusters/one-machine: test and prod cut to one node, dev and the other entry points whole", () => {
+  const appliedBy = (entry: string, name: string) =>
+    parse(applied(fluxKustomizations(entry).find((k) => k.metadata.name === name)));
+  const replicas = (entry: string, env: string) =>
+    appliedBy(entry, `${env}-data`)
+      .filter((r) => r.kind === "StatefulSet")
+      .map((r) => `${r.metadata.name} ${r.spec.replicas}`)
+      .sort();
+  const functions = (entry: string, env: string) =>
+    appliedBy(entry, `${env}-functions`)
+      .filter((r) => r.kind === "Service")
+      .map(
+        (r) =>
+          `${r.metadata.name} cpu ${r.spec.template.spec.containers[0].resources.requests.cpu} min-scale ${r.spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]}`,
+      );
+
+  it.each(["test", "prod"])("%s: one member of each data service, functions requesting 10m", (env) => {
+    expect(replicas("one-machine", env)).toEqual(["postgres 1", "redis 1", "redis-sentinel 1"]);
+    for (const f of functions("one-machine", env)) expect(f).toMatch(/ cpu 10m /);
+  });
+
+  it("prod: one replica of every function, where its own cluster keeps two", () => {
+    expect(functions("one-machine", "prod").length).toBeGreaterThan(0);
+    for (const f of functions("one-machine", "prod")) expect(f).toMatch(/min-scale 1$/);
+    for (const f of functions("prod", "prod")) expect(f).toMatch(/cpu 100m min-scale 2$/);
+  });
+
+  it.each([
+    ["one-machine", "dev"],
+    ["dev", "dev"],
+    ["test", "test"],
+    ["prod", "prod"],
+  ])("%s: %s keeps the full shape", (entry, env) => {
+    if (entry !== "prod") expect(replicas(entry, env)).toEqual(["postgres 3", "redis 2", "redis-sentinel 3"]);
+    for (const f of functions(entry, env)) expect(f).toMatch(/ cpu 100m /);
   });
 });
 
