@@ -232,7 +232,7 @@ describe("image automation", () => {
   });
 });
 
-describe("flux/clusters/one-machine: test and prod cut to one node, dev and the other entry points whole", () => {
+describe("flux/clusters/one-machine: cut to one node; the other entry points whole", () => {
   const appliedBy = (entry: string, name: string) =>
     parse(applied(fluxKustomizations(entry).find((k) => k.metadata.name === name)));
   const replicas = (entry: string, env: string) =>
@@ -259,13 +259,18 @@ describe("flux/clusters/one-machine: test and prod cut to one node, dev and the 
     for (const f of functions("prod", "prod")) expect(f).toMatch(/cpu 100m min-scale 2$/);
   });
 
+  it("dev: the full shape of its data services (the failover checks run there), functions requesting 10m", () => {
+    expect(replicas("one-machine", "dev")).toEqual(["postgres 3", "redis 2", "redis-sentinel 3"]);
+    for (const f of functions("one-machine", "dev")) expect(f).toMatch(/ cpu 10m /);
+  });
+
   it.each([
-    ["one-machine", "dev"],
     ["dev", "dev"],
     ["test", "test"],
     ["prod", "prod"],
-  ])("%s: %s keeps the full shape", (entry, env) => {
+  ])("flux/clusters/%s: %s keeps the full shape", (entry, env) => {
     if (entry !== "prod") expect(replicas(entry, env)).toEqual(["postgres 3", "redis 2", "redis-sentinel 3"]);
+    expect(functions(entry, env).length).toBe(4);
     for (const f of functions(entry, env)) expect(f).toMatch(/ cpu 100m /);
   });
 });

@@ -90,6 +90,9 @@ describe("npm run promote --no-checks", () => {
     expect(misspelt.status).toBe(2);
     expect(misspelt.stderr).toContain("Unknown option '--dryrun'");
     expect(misspelt.stderr).not.toContain("    at ");
+    const never = promote("--repository", bare, "--wait", "--wait-minutes", "soon");
+    expect(never.status).toBe(2);
+    expect(never.stderr).toContain('--wait-minutes: "soon" is not a number of minutes above 0');
     const missing = promote("--repository", join(work, "nowhere.git"), "--no-checks");
     expect(missing.status).toBe(1);
     expect(missing.stdout).toContain(`not promoted: could not clone main of ${join(work, "nowhere.git")}`);

@@ -1,5 +1,5 @@
 /**
- * npm run promote -- [--from test] [--to prod] [--repository <git>] [--branch main] [--no-checks] [--dry-run]
+ * npm run promote -- [--from test] [--to prod] [--repository <git>] [--branch main] [--no-checks] [--dry-run] [--wait]
  *
  * Promotes what `from` runs to `to` by a commit: clones the repository Flux
  * reads, reads the images `from` pins (its kustomizations' `images:`, kept at
@@ -11,27 +11,50 @@
  * `from` runs exactly the pinned images; the API probes (the quickstart's
  * flow through the ingress with the demo tenant's key); the k6 `smoke`
  * scenario through the ingress. Any failure leaves the repository unchanged.
+ *
+ * With --wait it then follows the release on the cluster, a line per step
+ * with its time since the push: Flux fetched the commit, the migrations Job
+ * ran, each Service's Canary moved its traffic; it ends when every Service
+ * serves the promoted images (exit 0) or a Canary rolled them back (exit 1).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
+import { waitFor } from "@platform/processes/wait-for";
 import { type ImagePin, type PromotionChange, promotionChanges, promotionMessage } from "../src/flux/promotion.ts";
+import {
+  type ReleasedService,
+  type ReleaseVerdict,
+  type ReleasingCanary,
+  releaseVerdict,
+  serviceStage,
+} from "../src/flux/release-progress.ts";
 import { ENVIRONMENTS } from "../src/flux/secrets.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
 import { platformAnswers } from "../test/checks/platform-answers.ts";
 import { INGRESS_URL } from "../test/ingress.ts";
-import { demoApiKey, imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson } from "../test/kube.ts";
+import {
+  demoApiKey,
+  imageOf,
+  isCurrentAndReady,
+  type KnativeServiceWithImage,
+  kubectl,
+  kubectlJson,
+  reconcileNow,
+} from "../test/kube.ts";
 import { REPO, runCommand } from "../test/run-command.ts";
 
 const run = promisify(execFile);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const USAGE = `usage: npm run promote -- [--from test] [--to prod] [--repository <git url or path>] [--branch main] [--no-checks] [--dry-run]
-  --repository  the repository Flux reads (default: this machine's Git server, ${GIT_REPOSITORY})
-  --no-checks   skip the checks on --from (a pipeline that ran them itself)
-  --dry-run     check and print the commit, push nothing`;
+const USAGE = `usage: npm run promote -- [--from test] [--to prod] [--repository <git url or path>] [--branch main] [--no-checks] [--dry-run] [--wait [--wait-minutes 20]]
+  --repository    the repository Flux reads (default: this machine's Git server, ${GIT_REPOSITORY})
+  --no-checks     skip the checks on --from (a pipeline that ran them itself)
+  --dry-run       check and print the commit, push nothing
+  --wait          then follow the release on the cluster until --to serves it (or a Canary rolls it back)
+  --wait-minutes  how long --wait follows it at most`;
 
 interface Options {
   from: string;
@@ -40,6 +63,8 @@ interface Options {
   branch: string;
   checks: boolean;
   dryRun: boolean;
+  /** Follow the release for at most this long; undefined: do not. */
+  waitMs: number | undefined;
 }
 
 function options(argv: string[]): Options | string {
@@ -61,6 +86,8 @@ function checkedOptions(argv: string[]): Options | string {
       branch: { type: "string", default: "main" },
       "no-checks": { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
+      wait: { type: "boolean", default: false },
+      "wait-minutes": { type: "string", default: "20" },
       help: { type: "boolean", default: false },
     },
   });
@@ -70,6 +97,8 @@ function checkedOptions(argv: string[]): Options | string {
     if (!known.includes(values[flag])) return `--${flag}: "${values[flag]}" is not one of ${known.join(", ")}`;
   if (values.from === values.to)
     return `--from and --to are both "${values.to}": promote from one environment to another`;
+  const waitMinutes = Number(values["wait-minutes"]);
+  if (!(waitMinutes > 0)) return `--wait-minutes: "${values["wait-minutes"]}" is not a number of minutes above 0`;
   return {
     from: values.from,
     to: values.to,
@@ -77,6 +106,7 @@ function checkedOptions(argv: string[]): Options | string {
     branch: values.branch,
     checks: !values["no-checks"],
     dryRun: values["dry-run"],
+    waitMs: values.wait ? waitMinutes * 60_000 : undefined,
   };
 }
 
@@ -121,6 +151,75 @@ async function checks(namespace: string, pins: readonly ImagePin[]): Promise<str
     API_KEY: await demoApiKey(namespace),
   });
   return code === 0 ? undefined : `k6 smoke failed (exit ${code})`;
+}
+
+/**
+ * Follows the release of `pins` in `to` after `pushed` went to the Git server:
+ * prints each step once, with its time since the push, until the verdict.
+ * `applies(revision)`: whether Flux's revision (branch@sha1:<sha>) holds the push.
+ */
+async function followRelease(
+  to: string,
+  pins: readonly ImagePin[],
+  applies: (revision: string) => Promise<boolean>,
+  timeoutMs: number,
+): Promise<ReleaseVerdict> {
+  const pushedAt = Date.now();
+  const step = (what: string) => say(`+${((Date.now() - pushedAt) / 1000).toFixed(1).padStart(6)} s  ${what}`);
+  // What a push webhook (Flux's Receiver) does: fetch now instead of at the interval.
+  await reconcileNow("gitrepository/flux-system");
+  const flux = (resource: string, path: string) =>
+    kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
+  let fetched = false;
+  let migrated = false;
+  const stages = new Map<string, string>();
+  let verdict = { state: "waiting", for: ["Flux to fetch the commit"] } as ReleaseVerdict;
+  try {
+    await waitFor(
+      async () => {
+        if (!fetched && (await applies(await flux("gitrepository/flux-system", ".status.artifact.revision")))) {
+          fetched = true;
+          step("Flux fetched the commit");
+        }
+        const migrations = `kustomization/${to}-migrations`;
+        if (fetched && !migrated && (await applies(await flux(migrations, ".status.lastAppliedRevision")))) {
+          migrated = true;
+          step(`${to}'s migrations Job ran the promoted image (${to}-migrations applied it, Ready)`);
+        }
+        const [{ items: services }, { items: canaries }] = await Promise.all([
+          // A failed listing (the API server busy) is looked at again at the next interval.
+          kubectlJson<{ items: ReleasedService[] }>(["-n", to, "get", "ksvc"]).catch(() => ({ items: [] })),
+          kubectlJson<{ items: ReleasingCanary[] }>(["-n", to, "get", "canaries.flagger.app"]).catch(() => ({
+            items: [],
+          })),
+        ]);
+        for (const service of services) {
+          const canary = canaries.find((c) => c.spec.targetRef.name === service.metadata.name);
+          const stage = serviceStage(service, canary, pins);
+          if (stages.get(service.metadata.name) !== stage) {
+            stages.set(service.metadata.name, stage);
+            step(stage);
+          }
+        }
+        verdict = migrated ? releaseVerdict(services, canaries, pins) : verdict;
+        return verdict.state !== "waiting";
+      },
+      { what: `${to} to serve the promoted images`, timeoutMs, intervalMs: 2000 },
+    );
+  } catch {
+    // waitFor's timeout: the verdict is still "waiting", and says for what.
+  }
+  switch (verdict.state) {
+    case "released":
+      step(`${to} serves the promoted images`);
+      break;
+    case "rolled back":
+      step(`rolled back: ${verdict.why}`);
+      break;
+    case "waiting":
+      step(`gave up after ${timeoutMs / 60_000} min, waiting for ${verdict.for.join("; ")}`);
+  }
+  return verdict;
 }
 
 async function main(): Promise<number> {
@@ -189,10 +288,27 @@ async function main(): Promise<number> {
         await git("pull", "--quiet", "--rebase", "origin", branch);
       }
     }
-    say(
-      `promoted: ${await git("rev-parse", "--short", "HEAD")} pushed to ${repository} ${branch}; Flux applies it to ${to}`,
+    const pushed = await git("rev-parse", "HEAD");
+    say(`promoted: ${pushed.slice(0, 7)} pushed to ${repository} ${branch}; Flux applies it to ${to}`);
+    if (parsed.waitMs === undefined) return 0;
+    // Flux may fetch a later commit (image automation pushes too): it applies ours if ours is in it.
+    const applies = async (revision: string) => {
+      const sha = revision.split("sha1:")[1];
+      if (!sha) return false;
+      if (sha === pushed) return true;
+      await git("fetch", "--quiet", "origin", branch);
+      return git("merge-base", "--is-ancestor", pushed, sha).then(
+        () => true,
+        () => false,
+      );
+    };
+    const verdict = await followRelease(
+      to,
+      changes.flatMap((c) => c.pins),
+      applies,
+      parsed.waitMs,
     );
-    return 0;
+    return verdict.state === "released" ? 0 : 1;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,11 +3,8 @@
 # order the platform needs, waiting at each step; the cluster's `platform` role
 # runs it. Steps and what each waits for:
 #   0. with LOCAL_VOLUMES=<dir> (a cluster without a storage provisioner, such
-#      as the one-machine cluster): a default StorageClass without provisioner
-#      and one hostPath PersistentVolume per PostgreSQL member, bound to its
-#      claim, in <dir>/<namespace>/ on this node (made here, owned by the
-#      postgres uid 999 of the image; the cluster's `down` removes <dir>, since
-#      a new cluster's Patroni starts from an empty DCS);
+#      as the one-machine cluster): local-volumes.sh, one hostPath
+#      PersistentVolume per PostgreSQL member in <dir>/<namespace>/;
 #   1. the Secrets (made once per cluster by make-secrets.sh), the data
 #      services (label app.kubernetes.io/part-of=platform-data):
 #        kubectl rollout status statefulset/{postgres,redis,redis-sentinel}
@@ -65,42 +62,11 @@ until_true() {
   return 1
 }
 
-# local_volumes DIR: the StorageClass and the members' volumes (step 0).
+# local_volumes DIR: the StorageClass and the members' volumes (step 0), as many as the overlay has members.
 local_volumes() {
-  local dir="$1/$ns" members i
+  local members
   members="$(kubectl kustomize "$overlay" | awk '/^kind: StatefulSet/{s=1} s&&/^  name: postgres$/{p=1} p&&/^  replicas:/{print $2; exit}')"
-  kubectl apply -f - <<YAML
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: local-storage
-  annotations:
-    storageclass.kubernetes.io/is-default-class: "true"
-provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: WaitForFirstConsumer
-reclaimPolicy: Retain
-YAML
-  for ((i = 0; i < ${members:-3}; i++)); do
-    install -d -m 0700 -o 999 -g 999 "$dir/pgdata-postgres-$i"
-    kubectl apply -f - <<YAML
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: $ns-pgdata-postgres-$i
-spec:
-  storageClassName: local-storage
-  capacity:
-    storage: 2Gi
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Retain
-  claimRef:
-    namespace: $ns
-    name: pgdata-postgres-$i
-  hostPath:
-    path: $dir/pgdata-postgres-$i
-    type: Directory
-YAML
-  done
+  "$here/local-volumes.sh" "$1" "$ns" "${members:-3}"
 }
 
 "$overlay/make-secrets.sh"

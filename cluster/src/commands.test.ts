@@ -12,7 +12,7 @@ describe("parseCommand", () => {
     [["down", "--purge"], { kind: "down", purge: true }],
     [["status"], { kind: "status" }],
     [["kubeconfig"], { kind: "kubeconfig" }],
-    [["gitops"], { kind: "gitops", path: "flux/clusters/dev", verbose: false }],
+    [["gitops"], { kind: "gitops", path: "flux/clusters/one-machine", verbose: false }],
     [
       ["gitops", "--path", "./flux/clusters/test/", "-v"],
       { kind: "gitops", path: "flux/clusters/test", verbose: true },
@@ -26,7 +26,7 @@ describe("parseCommand", () => {
     [["down", "--force"], /down: Unknown option '--force'/],
     [["status", "extra"], /status: Unexpected argument 'extra'/],
     [["launch"], /unknown command "launch"/],
-    [["gitops", "--path", "/etc"], /--path \/etc: give a directory inside the repository, such as flux\/clusters\/dev/],
+    [["gitops", "--path", "/etc"], /--path \/etc: give a directory inside the repository, such as flux\/clusters\/one-machine/],
     [["gitops", "--path", "flux/../.."], /--path flux\/\.\.\/\.\.: give a directory inside the repository/],
   ])("refuses %j naming the problem", (args, message) => {
     const result = parseCommand(args);

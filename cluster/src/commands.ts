@@ -16,12 +16,12 @@ export const USAGE = `usage: npm run cluster -- <command>
                                      knative_serving, ingress, monitoring, flagger,
                                      git_server (once gitops has made it), platform
   down [--purge]                     stop everything; --purge also deletes the cluster's state
-  gitops [--path <dir>] [-v]         Flux on the cluster, reconciling <dir> (default flux/clusters/dev) from the
+  gitops [--path <dir>] [-v]         Flux on the cluster, reconciling <dir> (default flux/clusters/one-machine) from the
                                      clone's HEAD, pushed to the cluster's Git server
   status                             the node, the services, every Knative Service, Flagger canary and Flux object
   kubeconfig                         the admin kubeconfig's path (export KUBECONFIG=$(...))`;
 
-export const DEFAULT_GITOPS_PATH = "flux/clusters/dev";
+export const DEFAULT_GITOPS_PATH = "flux/clusters/one-machine";
 
 export const ROLES = [
   "container_runtime",

@@ -88,3 +88,32 @@ describe("canary's checks and releases", () => {
     expect(healthy?.due(31, events.slice(0, 1))).toBe(true);
   });
 });
+
+describe("release's end and checks", () => {
+  const released = (t: number): RunEvent => ({ t, text: "release: npm run -s promote -- --wait", action: true });
+  const refused = (t: number): RunEvent => ({ t, text: "release failed: Command failed: exit 1", action: true });
+  const end = row(600, { revisions: { "redirect-00002": point({ percent: 100 }) } });
+  const done = (events: RunEvent[]) => scenarios.release?.doneWhen?.(events);
+
+  it("is over once the release command has returned and the promotion is seen (or it failed)", () => {
+    expect(done([])).toBe(false);
+    expect(done([promoted(300, "redirect-00002")])).toBe(false);
+    expect(done([released(10)])).toBe(false);
+    expect(done([released(10), promoted(300, "redirect-00002")])).toBe(true);
+    expect(done([refused(10)])).toBe(true);
+  });
+
+  it("passes when the command succeeded and the new revision serves everything", () => {
+    expect(verdicts("release", view([end], [released(10), promoted(300, "redirect-00002")]))).toEqual({
+      "the release command succeeded": true,
+      "the redirect's new revision is promoted": true,
+      "a new revision serves all traffic at the end": true,
+    });
+  });
+
+  it("fails when the command failed, naming it", () => {
+    const checks = scenarios.release?.checks(view([row(60)], [refused(10)])) ?? [];
+    expect(checks.map((c) => c.ok)).toEqual([false, false, false]);
+    expect(checks[0]?.detail).toBe("10 s: release failed: Command failed: exit 1");
+  });
+});

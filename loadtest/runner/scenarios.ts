@@ -83,6 +83,13 @@ function eventCheck(view: RunView, name: string, ...kinds: EventKind[]): Check {
   return { name, ok: Boolean(event), detail: event ? `${event.t} s: ${event.text}` : "not seen" };
 }
 
+const RELEASE = "release";
+/** The release action's event, once it has ended (it is marked with the time it began). */
+const releaseEnded = (events: readonly RunEvent[]) =>
+  events.find((e) => e.action && (e.text.startsWith(`${RELEASE}: `) || e.text.startsWith(`${RELEASE} failed: `)));
+const releaseFailed = (events: readonly RunEvent[]) =>
+  releaseEnded(events)?.text.startsWith(`${RELEASE} failed: `) ?? false;
+
 export const scenarios: Record<string, ScenarioPlan> = {
   smoke: {
     name: "smoke",
@@ -171,6 +178,38 @@ export const scenarios: Record<string, ScenarioPlan> = {
         detail: `peak ${summary.peakReady} ready (${summary.peakDesired} desired)`,
       },
     ],
+  },
+
+  release: {
+    name: "release",
+    script: "release.js",
+    service: SERVICE,
+    title: "release: a release goes out while every function takes steady traffic, not one request failing",
+    k6Env: { RATE: "20", DURATION: "20m" },
+    actions: [
+      {
+        label: RELEASE,
+        due: (t) => t >= numberFrom("RELEASE_AT", 10),
+        run: (platform) => platform.release(SERVICE, "new"),
+      },
+    ],
+    releases: ["new"],
+    // On a cluster the release command returns once the release is out; locally once it is made.
+    doneWhen: (events) =>
+      releaseEnded(events) !== undefined &&
+      (releaseFailed(events) || has(events, "promoted", "rolled-out", "rolled-back")),
+    checks: (view) => {
+      const ended = releaseEnded(view.events);
+      return [
+        {
+          name: "the release command succeeded",
+          ok: ended !== undefined && !releaseFailed(view.events),
+          detail: ended ? `${ended.t} s: ${ended.text}` : "it did not end",
+        },
+        eventCheck(view, "the redirect's new revision is promoted", "promoted", "rolled-out"),
+        newRevisionServesAll(view),
+      ];
+    },
   },
 
   canary: {

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { type ReleasedService, type ReleasingCanary, releaseVerdict, serviceStage } from "./release-progress.ts";
+
+const IMAGE = "ghcr.io/knative-functions-platform/redirect";
+const pins = [{ name: IMAGE, newTag: "main-b-2" }];
+
+function service(
+  tag: string,
+  traffic: [string, number][] = [["redirect-00002", 100]],
+  ready = true,
+  observed = 2,
+): ReleasedService {
+  return {
+    metadata: { name: "redirect", generation: 2 },
+    spec: { template: { spec: { containers: [{ image: `${IMAGE}:${tag}` }] } } },
+    status: {
+      observedGeneration: observed,
+      latestReadyRevisionName: "redirect-00002",
+      conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
+      traffic: traffic.map(([revisionName, percent]) => ({ revisionName, percent })),
+    },
+  };
+}
+
+const canary = (phase: string, canaryWeight = 0, message?: string): ReleasingCanary => ({
+  metadata: { name: "redirect" },
+  spec: { targetRef: { name: "redirect" } },
+  status: {
+    phase,
+    canaryWeight,
+    ...(message ? { conditions: [{ type: "Promoted", status: "False", message }] } : {}),
+  },
+});
+
+describe("serviceStage", () => {
+  it.each([
+    ["Flux has not applied the pin", service("main-a-1"), undefined, "redirect: not applied yet"],
+    [
+      "the new revision is not Ready",
+      service("main-b-2", undefined, false),
+      undefined,
+      "redirect: new revision not Ready yet",
+    ],
+    [
+      "Knative has not seen the new generation",
+      service("main-b-2", undefined, true, 1),
+      undefined,
+      "redirect: new revision not Ready yet",
+    ],
+    [
+      "Flagger holds the traffic on the old revision",
+      service("main-b-2", [["redirect-00001", 100]]),
+      canary("Initialized"),
+      "redirect: Initialized",
+    ],
+    [
+      "Flagger is moving it",
+      service("main-b-2", [
+        ["redirect-00001", 70],
+        ["redirect-00002", 30],
+      ]),
+      canary("Progressing", 30),
+      "redirect: Progressing 30 %",
+    ],
+    ["all traffic, Flagger done", service("main-b-2"), canary("Succeeded"), "redirect: released"],
+    ["all traffic, Flagger still finalising", service("main-b-2"), canary("Finalising"), "redirect: Finalising"],
+    ["all traffic, no Canary (dev)", service("main-b-2"), undefined, "redirect: released"],
+    [
+      "a 0 % entry is not traffic",
+      service("main-b-2", [
+        ["redirect-00002", 100],
+        ["redirect-00001", 0],
+      ]),
+      undefined,
+      "redirect: released",
+    ],
+  ])("%s", (_, s, c, stage) => {
+    expect(serviceStage(s, c, pins)).toBe(stage);
+  });
+});
+
+describe("releaseVerdict", () => {
+  it("released once every Service runs its pin with all of its traffic", () => {
+    expect(releaseVerdict([service("main-b-2")], [canary("Succeeded")], pins)).toEqual({ state: "released" });
+  });
+
+  it("waits, naming where each Service is", () => {
+    expect(releaseVerdict([service("main-a-1")], [canary("Succeeded")], pins)).toEqual({
+      state: "waiting",
+      for: ["redirect: not applied yet"],
+    });
+    expect(releaseVerdict([], [], pins)).toEqual({ state: "waiting", for: ["the environment's Services"] });
+  });
+
+  it("rolled back as soon as the Canary of the pinned release failed, with Flagger's reason", () => {
+    const failed = canary("Failed", 0, "Canary analysis failed, Deployment scaled to zero.");
+    expect(releaseVerdict([service("main-b-2", [["redirect-00001", 100]])], [failed], pins)).toEqual({
+      state: "rolled back",
+      why: "redirect: Canary analysis failed, Deployment scaled to zero.",
+    });
+  });
+
+  it("does not count an earlier release's failure against this one", () => {
+    expect(releaseVerdict([service("main-a-1")], [canary("Failed")], pins)).toEqual({
+      state: "waiting",
+      for: ["redirect: not applied yet"],
+    });
+  });
+});
