@@ -26,7 +26,10 @@ describe("parseCommand", () => {
     [["down", "--force"], /down: Unknown option '--force'/],
     [["status", "extra"], /status: Unexpected argument 'extra'/],
     [["launch"], /unknown command "launch"/],
-    [["gitops", "--path", "/etc"], /--path \/etc: give a directory inside the repository, such as flux\/clusters\/one-machine/],
+    [
+      ["gitops", "--path", "/etc"],
+      /--path \/etc: give a directory inside the repository, such as flux\/clusters\/one-machine/,
+    ],
     [["gitops", "--path", "flux/../.."], /--path flux\/\.\.\/\.\.: give a directory inside the repository/],
   ])("refuses %j naming the problem", (args, message) => {
     const result = parseCommand(args);

@@ -1,9 +1,12 @@
 /**
  * `npm run test:cluster`: brings the real cluster up (from the build cache),
  * shows the platform on the real engines, and brings it down.
+ * `npm run test:gitops` (--suite gitops): the same around the GitOps checks:
+ * Flux bootstrapped, dev, test and prod reconciled from Git, a new build
+ * through image automation to dev and test, then promoted to prod.
  *   --keep          leave the cluster running afterwards
  *   --no-up         use the cluster that is running
- *   --only <a,b>    run only these checks (names in CHECKS)
+ *   --only <a,b>    run only these checks of the suite (names in SUITES)
  * Prints each check's figures; exits 1 if any check fails.
  */
 import { mkdir } from "node:fs/promises";
@@ -17,6 +20,7 @@ import { gitopsReconcile } from "./checks/gitops.ts";
 import { imageUpdate } from "./checks/image-update.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
 import { platformAnswers } from "./checks/platform-answers.ts";
+import { promotion } from "./checks/promotion.ts";
 import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
 import { scaleFromZero } from "./checks/scale-from-zero.ts";
 import { trafficSplit } from "./checks/traffic-split.ts";
@@ -34,20 +38,26 @@ function scriptCheck(name: string, script: string): Check {
   };
 }
 
-const CHECKS: Record<string, Check> = {
-  platform: platformAnswers,
-  alerting: alertingPath,
-  split: trafficSplit,
-  "scale-from-zero": scaleFromZero,
-  rollout: rolloutUnderLoad,
-  canary: flaggerCanary,
-  autoscale: autoscaleK6,
-  f6: minScaleHeartbeat,
-  "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
-  // Last: from here on Flux owns dev, and corrects what a later check would change by hand.
-  gitops: gitopsReconcile,
-  // After gitops: dev reconciled from Git, which image automation then writes to.
-  "image-update": imageUpdate,
+const SUITES: Record<string, Record<string, Check>> = {
+  cluster: {
+    platform: platformAnswers,
+    alerting: alertingPath,
+    split: trafficSplit,
+    "scale-from-zero": scaleFromZero,
+    rollout: rolloutUnderLoad,
+    canary: flaggerCanary,
+    autoscale: autoscaleK6,
+    f6: minScaleHeartbeat,
+    "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
+  },
+  // From the bootstrap on Flux owns dev, test and prod, and corrects what a check would change by hand.
+  gitops: {
+    gitops: gitopsReconcile,
+    // After gitops: the environments reconciled from Git, which image automation then writes to.
+    "image-update": imageUpdate,
+    // After image-update: test runs the new build, which is promoted to prod.
+    promotion,
+  },
 };
 
 async function main(): Promise<number> {
@@ -56,12 +66,20 @@ async function main(): Promise<number> {
       keep: { type: "boolean", default: false },
       "no-up": { type: "boolean", default: false },
       only: { type: "string" },
+      suite: { type: "string", default: "cluster" },
     },
   });
-  const names = values.only ? values.only.split(",") : Object.keys(CHECKS);
-  const unknown = names.filter((n) => !(n in CHECKS));
+  const suite = SUITES[values.suite];
+  if (!suite) {
+    console.error(`--suite: no suite named ${values.suite}; the suites are ${Object.keys(SUITES).join(", ")}`);
+    return 2;
+  }
+  const names = values.only ? values.only.split(",") : Object.keys(suite);
+  const unknown = names.filter((n) => !(n in suite));
   if (unknown.length) {
-    console.error(`--only: no check named ${unknown.join(", ")}; the checks are ${Object.keys(CHECKS).join(", ")}`);
+    console.error(
+      `--only: no check named ${unknown.join(", ")} in the ${values.suite} suite; its checks are ${Object.keys(suite).join(", ")}`,
+    );
     return 2;
   }
   const started = Date.now();
@@ -83,7 +101,7 @@ async function main(): Promise<number> {
   );
   const verdicts: { name: string; ok: boolean }[] = [];
   for (const name of names) {
-    const check = CHECKS[name] as Check;
+    const check = suite[name] as Check;
     console.log(`== ${check.name} [${elapsed()}]`);
     const result = await check.run(ctx).catch((error: Error) => ({ ok: false, figures: [`error: ${error.message}`] }));
     for (const figure of result.figures) console.log(`   ${figure}`);
@@ -100,7 +118,7 @@ async function main(): Promise<number> {
   }
   const failed = verdicts.filter((v) => !v.ok).map((v) => v.name);
   console.log(
-    `\ntest:cluster: ${verdicts.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""} in ${elapsed()}`,
+    `\ntest:${values.suite}: ${verdicts.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""} in ${elapsed()}`,
   );
   return failed.length ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 /**
  * GitOps on the real cluster: `npm run cluster -- gitops` bootstraps Flux and
- * points it at flux/clusters/dev; then a commit pushed to the cluster's Git
+ * points it at flux/clusters/one-machine (dev, test and prod); then a commit pushed to the cluster's Git
  * server (a change to the dev overlay) becomes a new revision of a Knative
  * Service by Flux's reconcile alone, and so does its revert. Nothing here runs
  * kubectl apply; the Service's managed fields show kustomize-controller wrote it.
@@ -34,7 +34,7 @@ interface FluxService extends KnativeService {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export const gitopsReconcile: Check = {
-  name: "GitOps: Flux applies flux/clusters/dev from the cluster's Git server; a pushed commit and its revert go live by reconcile",
+  name: "GitOps: Flux applies flux/clusters/one-machine (dev, test, prod) from the cluster's Git server; a pushed commit and its revert go live by reconcile",
   async run({ namespace, log }) {
     const figures: string[] = [];
     const bootstrapStarted = Date.now();
