@@ -289,6 +289,13 @@ describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
     },
   );
 
+  it("analyses a release in prod; test's Canaries skip the analysis (no steady traffic to judge); dev has none", () => {
+    const canaries = applied("functions").filter((r) => r.kind === "Canary");
+    if (env === "dev") expect(canaries).toEqual([]);
+    else expect(canaries.length).toBe(4);
+    for (const canary of canaries) expect(canary.spec.skipAnalysis ?? false).toBe(env === "test");
+  });
+
   it("keeps no spec.traffic in Git for a Service a Canary manages (Flagger writes it)", () => {
     const resources = applied("functions");
     const canaried = new Set(resources.filter((r) => r.kind === "Canary").map((r) => r.spec.targetRef.name));
