@@ -165,14 +165,18 @@ async function followRelease(
   timeoutMs: number,
 ): Promise<ReleaseVerdict> {
   const pushedAt = Date.now();
-  const step = (what: string) => say(`+${((Date.now() - pushedAt) / 1000).toFixed(1).padStart(6)} s  ${what}`);
+  const step = (what: string, at = Date.now()) => say(`+${((at - pushedAt) / 1000).toFixed(1).padStart(6)} s  ${what}`);
   // What a push webhook (Flux's Receiver) does: fetch now instead of at the interval.
   await reconcileNow("gitrepository/flux-system");
   const flux = (resource: string, path: string) =>
     kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
   let fetched = false;
   let migrated = false;
-  const stages = new Map<string, string>();
+  // A stage is printed once seen twice in a row (with the time it was first
+  // seen): each traffic step Flagger writes is a new generation, not Ready for
+  // the moment before Knative observes it, which is no news.
+  const printed = new Map<string, string>();
+  const seen = new Map<string, { stage: string; at: number }>();
   let verdict = { state: "waiting", for: ["Flux to fetch the commit"] } as ReleaseVerdict;
   try {
     await waitFor(
@@ -196,9 +200,12 @@ async function followRelease(
         for (const service of services) {
           const canary = canaries.find((c) => c.spec.targetRef.name === service.metadata.name);
           const stage = serviceStage(service, canary, pins);
-          if (stages.get(service.metadata.name) !== stage) {
-            stages.set(service.metadata.name, stage);
-            step(stage);
+          const name = service.metadata.name;
+          const last = seen.get(name);
+          if (last?.stage !== stage) seen.set(name, { stage, at: Date.now() });
+          else if (printed.get(name) !== stage) {
+            printed.set(name, stage);
+            step(stage, last.at);
           }
         }
         verdict = migrated ? releaseVerdict(services, canaries, pins) : verdict;
@@ -209,6 +216,7 @@ async function followRelease(
   } catch {
     // waitFor's timeout: the verdict is still "waiting", and says for what.
   }
+  for (const [name, { stage, at }] of seen) if (printed.get(name) !== stage) step(stage, at);
   switch (verdict.state) {
     case "released":
       step(`${to} serves the promoted images`);

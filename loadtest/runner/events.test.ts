@@ -43,6 +43,14 @@ describe("serviceEvents", () => {
       [{ kind: "promoted", revision: "redirect-00002" }],
     ],
     [
+      "a new revision beside the last release's Succeeded (Flagger has not started): not promoted",
+      canary("Succeeded", 0, "redirect-00001"),
+      canary("Succeeded", 0, "redirect-00002"),
+      [],
+      [],
+      [],
+    ],
+    [
       "the next canary after a rollback",
       canary("Failed", 0),
       canary("Progressing", 20, "redirect-00003"),

@@ -70,7 +70,11 @@ export function serviceEvents(
   const is = now?.canary;
   if (is && (is.canary !== was?.canary || is.phase !== was?.phase || is.weight !== was?.weight)) {
     if (is.phase === "Failed") events.push({ kind: "rolled-back", revision: is.canary, primary: is.primary });
-    else if (is.phase === "Succeeded") events.push({ kind: "promoted", revision: is.canary });
+    // Promoted once the same canary was seen in analysis: a new revision first shows up
+    // beside the status of the release before it (Flagger's gauge says Succeeded until it starts).
+    else if (is.phase === "Succeeded") {
+      if (was?.canary === is.canary && was.phase !== "Succeeded") events.push({ kind: "promoted", revision: is.canary });
+    }
     else if (is.weight > 0) events.push({ kind: "canary-step", revision: is.canary, weight: is.weight });
   }
   const rollout = now?.rollout?.candidate;

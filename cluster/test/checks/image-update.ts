@@ -1,12 +1,13 @@
 /**
  * Image automation on the real cluster: a new build of main, pushed to the
  * cluster's registry by the script CI uses (platform-images.sh --release),
- * reaches dev by Flux alone. image-reflector-controller finds the new tags,
- * the ImagePolicies choose them, image-automation-controller commits them to
- * flux/apps/dev and pushes to the Git server over HTTP with its password, and
- * dev's Kustomizations apply that commit: the migrations Job of the new build,
- * then every function on its new image. Each step's time is a figure.
- * Runs after the gitops check (Flux bootstrapped, dev reconciled from Git).
+ * reaches dev and test by Flux alone. image-reflector-controller finds the new
+ * tags, the ImagePolicies choose them, image-automation-controller commits
+ * them to flux/apps/dev and flux/apps/test (one automation each) and pushes to
+ * the Git server over HTTP with its password, and each environment's
+ * Kustomizations apply that: the migrations Job of the new build, then every
+ * function on its new image. Each step's time is a figure.
+ * Runs after the gitops check (Flux bootstrapped, the environments reconciled from Git).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -25,14 +26,15 @@ import {
 import { REPO, stdoutOf } from "../run-command.ts";
 
 const run = promisify(execFile);
-const AUTOMATION = "dev-images";
+/** The environments that follow main's newest build, each with its automation `<env>-images`. */
+const FOLLOWING = ["dev", "test"];
 
 const flux = (...args: string[]) => kubectl(["-n", "flux-system", ...args]);
 const jsonpath = (resource: string, path: string) => flux("get", resource, "-o", `jsonpath={${path}}`);
 
 export const imageUpdate: Check = {
-  name: "Image automation: a new build of main pushed to the registry reaches dev by Flux alone (scan, policy, commit, apply)",
-  async run({ namespace, log }) {
+  name: "Image automation: a new build of main pushed to the registry reaches dev and test by Flux alone (scan, policy, commit, apply)",
+  async run({ log }) {
     const missing = [];
     for (const name of ["image-reflector-controller", "image-automation-controller"]) {
       if (!(await flux("get", "deployment", name, "--ignore-not-found", "-o", "name"))) missing.push(name);
@@ -72,21 +74,27 @@ export const imageUpdate: Check = {
     );
     step("scanned, and chosen by every ImagePolicy");
 
-    // The automation may commit as each policy moves; main is done once every setter holds the tag.
-    await reconcileNow(`imageupdateautomation/${AUTOMATION}`);
+    // Each automation may commit as each policy moves; main is done once every setter of both holds the tag.
+    await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));
     let commit = "";
     await waitFor(
       async () => {
         commit = await git("rev-parse", "refs/heads/main");
         if (commit === base) return false;
         const setters = await Promise.all(
-          ["functions", "migrations"].map((part) =>
-            git("show", `${commit}:flux/apps/${namespace}/${part}/kustomization.yaml`),
+          FOLLOWING.flatMap((env) =>
+            ["functions", "migrations"].map((part) =>
+              git("show", `${commit}:flux/apps/${env}/${part}/kustomization.yaml`),
+            ),
           ),
         );
         return tagsSet(setters.join("\n"), images, tag);
       },
-      { what: `${AUTOMATION} to push ${tag} for every image`, timeoutMs: 120_000, intervalMs: 500 },
+      {
+        what: `${FOLLOWING.join(" and ")}'s automations to push ${tag} for every image`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      },
     );
     step(`committed and pushed to the Git server (${commit.slice(0, 7)})`);
     const authors = new Set((await git("log", "--format=%an", `${base}..${commit}`)).split("\n"));
@@ -107,39 +115,45 @@ export const imageUpdate: Check = {
 
     const appliedBy = async (kustomization: string) =>
       (await jsonpath(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
-    await waitFor(() => appliedBy(`${namespace}-migrations`), {
-      what: `${namespace}-migrations to run the new build's Job`,
-      timeoutMs: 600_000,
-      intervalMs: 1000,
-    });
-    step("migrations Job of the new build complete");
+    await waitFor(
+      async () => (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-migrations`)))).every(Boolean),
+      {
+        what: `${FOLLOWING.join(" and ")}'s migrations to run the new build's Job`,
+        timeoutMs: 600_000,
+        intervalMs: 1000,
+      },
+    );
+    step("migrations Jobs of the new build complete");
 
     const services: Record<string, KnativeServiceWithImage> = {};
     await waitFor(
       async () => {
-        for (const name of functions) {
-          const service = await kubectlJson<KnativeServiceWithImage>(["-n", namespace, "get", "ksvc", name]);
-          services[name] = service;
-          if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service)) return false;
-        }
-        return appliedBy(`${namespace}-functions`);
+        for (const env of FOLLOWING)
+          for (const name of functions) {
+            const service = await kubectlJson<KnativeServiceWithImage>(["-n", env, "get", "ksvc", name]);
+            services[`${env}/${name}`] = service;
+            if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service)) return false;
+          }
+        return (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-functions`)))).every(Boolean);
       },
-      { what: `every function in ${namespace} to run ${tag}`, timeoutMs: 600_000, intervalMs: 1000 },
+      { what: `every function in ${FOLLOWING.join(" and ")} to run ${tag}`, timeoutMs: 600_000, intervalMs: 1000 },
     );
     step(`every function Ready on ${tag}`);
 
-    const pushed = await jsonpath(`imageupdateautomation/${AUTOMATION}`, ".status.lastPushCommit");
+    const pushes = await Promise.all(
+      FOLLOWING.map((env) => jsonpath(`imageupdateautomation/${env}-images`, ".status.lastPushCommit")),
+    );
     const figures = stepFigures(started, steps);
     figures.push(
-      `${commits} commit(s) on main by ${[...authors].join(", ")} (the automation's last push: ${pushed.slice(0, 7)}), changing ${changed.join(", ")}`,
-      ...functions.map((name) => `${name}: ${services[name]?.status?.latestReadyRevisionName} on ${tag}`),
+      `${commits} commit(s) on main by ${[...authors].join(", ")} (the automations' last pushes: ${pushes.map((p) => p.slice(0, 7)).join(", ")}), changing ${changed.join(", ")}`,
+      ...Object.entries(services).map(([name, s]) => `${name}: ${s.status?.latestReadyRevisionName} on ${tag}`),
     );
     const ok =
       authors.size === 1 &&
       authors.has("fluxcdbot") &&
-      pushed === commit &&
-      changed.length > 0 &&
-      changed.every((file) => file.startsWith(`flux/apps/${namespace}/`));
+      pushes.includes(commit) &&
+      FOLLOWING.every((env) => changed.some((file) => file.startsWith(`flux/apps/${env}/`))) &&
+      changed.every((file) => FOLLOWING.some((env) => file.startsWith(`flux/apps/${env}/`)));
     return { ok, figures };
   },
 };
