@@ -73,9 +73,9 @@ export function serviceEvents(
     // Promoted once the same canary was seen in analysis: a new revision first shows up
     // beside the status of the release before it (Flagger's gauge says Succeeded until it starts).
     else if (is.phase === "Succeeded") {
-      if (was?.canary === is.canary && was.phase !== "Succeeded") events.push({ kind: "promoted", revision: is.canary });
-    }
-    else if (is.weight > 0) events.push({ kind: "canary-step", revision: is.canary, weight: is.weight });
+      if (was?.canary === is.canary && was.phase !== "Succeeded")
+        events.push({ kind: "promoted", revision: is.canary });
+    } else if (is.weight > 0) events.push({ kind: "canary-step", revision: is.canary, weight: is.weight });
   }
   const rollout = now?.rollout?.candidate;
   if (rollout && rollout !== before?.rollout?.candidate) events.push({ kind: "rollout-started", revision: rollout });

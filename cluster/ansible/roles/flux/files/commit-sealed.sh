@@ -4,7 +4,8 @@
 # hand for a cloud cluster (flux/secrets/README.md); the bootstrap does it for
 # this one. The commit takes its dates from its parent and has a fixed author,
 # so the same parent and the same sealed files make the same commit: a second
-# bootstrap moves nothing.
+# bootstrap moves nothing; a parent that holds these sealed files already is
+# itself the commit.
 # usage: commit-sealed.sh <bare repository> <parent> <sealed dir: one folder per environment> <branch>
 # prints "<commit> [up to date]" or "<commit> updated"
 set -euo pipefail
@@ -24,7 +25,11 @@ tree="$(git write-tree)"
 date="$(git show -s --format=%cI "$parent")"
 export GIT_AUTHOR_NAME="platform cluster" GIT_AUTHOR_EMAIL="cluster@localhost" GIT_AUTHOR_DATE="$date"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL" GIT_COMMITTER_DATE="$date"
-commit="$(git commit-tree "$tree" -p "$parent" -m "flux/secrets: this cluster's Secrets, sealed for its age key with SOPS")"
+if [[ "$tree" == "$(git rev-parse "$parent^{tree}")" ]]; then
+  commit="$(git rev-parse "$parent^{commit}")" # <parent> holds these sealed files already
+else
+  commit="$(git commit-tree "$tree" -p "$parent" -m "flux/secrets: this cluster's Secrets, sealed for its age key with SOPS")"
+fi
 if [[ "$(git rev-parse -q --verify "refs/heads/$branch" || true)" == "$commit" ]]; then
   echo "$commit [up to date]"
 else
