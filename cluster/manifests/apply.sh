@@ -87,14 +87,14 @@ pin_digests() {
   local file="$1" image digest digests
   source "$here/../images/lib.sh"
   digests="$(mktemp)"
-  for image in $(sed -n 's/^ *image: *\([^ @]*:[^ @/]*\) *$/\1/p' "$file" | sort -u); do
+  for image in $(awk -v list=1 -f "$here/pin-digests.awk" "$file"); do
     digest="$(registry_digest "$image")"
     if [[ -z "$digest" ]]; then
       say "$image: not in the registry, applied by its tag"
       continue
     fi
     echo "$image $digest" >>"$digests"
-    say "$image: ${digest:0:19} (in Knative Services and Jobs)"
+    say "$image: ${digest:0:19}"
   done
   awk -f "$here/pin-digests.awk" "$digests" "$file" >"$file.pinned"
   mv "$file.pinned" "$file"

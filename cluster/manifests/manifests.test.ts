@@ -172,6 +172,23 @@ describe("apply.sh's digest pins (pin-digests.awk)", () => {
         }
       }
       expect([...kinds].sort()).toEqual(["Job", "Service", "StatefulSet"]);
+
+      // What apply.sh asks the registry for: those images only, once each.
+      const listed = execFileSync(
+        "awk",
+        ["-v", "list=1", "-f", join(repo, "cluster/manifests/pin-digests.awk"), manifests],
+        {
+          encoding: "utf8",
+        },
+      )
+        .trim()
+        .split("\n");
+      const pinnable = pinned
+        .filter((r) => r.kind === "Service" || r.kind === "Job")
+        .flatMap(imagesOf)
+        .map((image: string) => image.replace(/@sha256:\d+$/, ""));
+      expect(listed.sort()).toEqual([...new Set(pinnable)].sort());
+      expect(listed.some((image) => image.includes("/redis:"))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

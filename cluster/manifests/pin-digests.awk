@@ -2,7 +2,8 @@
 # DIGESTS: lines "name:tag sha256:...". MANIFESTS: rendered YAML, printed with each
 # `image: name:tag` of a Knative Service or a Job pinned to its digest (name:tag@digest).
 # Other kinds keep their tags (apply.sh says why).
-FNR == NR { digest[$1] = $2; next }
+# awk -v list=1 -f pin-digests.awk MANIFESTS: only the images it would pin, once each.
+!list && FNR == NR { digest[$1] = $2; next }
 function flush(   i, line, image) {
   for (i = 1; i <= n; i++) {
     line = lines[i]
@@ -10,14 +11,15 @@ function flush(   i, line, image) {
       image = line
       sub(/^[[:space:]]*image:[[:space:]]*/, "", image)
       sub(/[[:space:]]*$/, "", image)
+      if (list && !(image in listed)) { listed[image] = 1; print image }
       if (image in digest) sub(/[[:space:]]*$/, "@" digest[image], line)
     }
-    print line
+    if (!list) print line
   }
   n = 0
   pin = 0
 }
-/^---/ { flush(); print; next }
+/^---/ { flush(); if (!list) print; next }
 { lines[++n] = $0 }
 /^kind: (Service|Job)[[:space:]]*$/ { pin = 1 }
 END { flush() }
