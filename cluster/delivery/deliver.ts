@@ -69,11 +69,15 @@ async function push(work: string): Promise<{ commit: string; output: string } | 
   await git("fetch", "--quiet", REPO, head);
   const base = await git("merge-base", "HEAD", head).catch(() => "");
   if (!base) return `the clone's HEAD shares no history with the Git server's main: run npm run cluster -- gitops`;
-  const commits = (await git("rev-list", "--reverse", `${base}..${head}`)).split("\n").filter(Boolean);
+  // The clone's commits whose change main lacks: the bootstrap replays commits too (same patch, another id).
+  const commits = (await git("rev-list", "--reverse", "--no-merges", "--right-only", "--cherry-pick", `HEAD...${head}`))
+    .split("\n")
+    .filter(Boolean);
   if (commits.length === 0)
-    return `nothing to deliver: the Git server's main already has the clone's HEAD (${head.slice(0, 7)})`;
-  say(`${commits.length} commit(s) of the clone on top of the Git server's main:`);
-  say(await git("log", "--format=  %h %s", "--no-walk", ...commits));
+    return `nothing to deliver: the Git server's main already has the changes of the clone's HEAD (${head.slice(0, 7)})`;
+  say(`${commits.length} commit(s) of the clone to put on top of the Git server's main:`);
+  for (const line of (await git("log", "--format=%h %s", "--no-walk=unsorted", ...commits)).split("\n"))
+    say(`  ${line}`);
   try {
     await git("-c", "user.name=npm run deliver", "-c", "user.email=deliver@localhost", "cherry-pick", ...commits);
   } catch {
