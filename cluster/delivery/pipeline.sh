@@ -9,7 +9,9 @@
 #   cluster/delivery/pipeline.sh <git dir> <commit>
 # env: PIPELINE_DEPS, the clone whose node_modules is reused when its
 # package-lock.json is the commit's (default: the repository this script is in);
-# PIPELINE_WORK, where commits are checked out (default under the cache).
+# PIPELINE_WORK, where commits are checked out (default /var/tmp/platform-pipeline:
+# the tests' embedded PostgreSQL runs as the postgres user when root runs them,
+# and reads its binaries there, so not under root's home).
 set -euo pipefail
 # Run from a hook, Git's environment names the server's repository: this works on checkouts of its own.
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_QUARANTINE_PATH
@@ -17,8 +19,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OB
 git_dir="$1"
 commit="$(git --git-dir "$git_dir" rev-parse --verify "$2^{commit}")"
 deps="${PIPELINE_DEPS:-$(cd "$(dirname "$0")/../.." && pwd)}"
-cache="${PLATFORM_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/platform-cluster}"
-work="${PIPELINE_WORK:-$cache/pipeline}/${commit:0:12}"
+work="${PIPELINE_WORK:-/var/tmp/platform-pipeline}/${commit:0:12}"
 started=$SECONDS
 
 step() {
@@ -34,7 +35,7 @@ step() {
 
 checkout() {
   rm -rf "$work"
-  mkdir -p "$work"
+  mkdir -p -m 0755 "$work"
   git --git-dir "$git_dir" archive "$commit" | tar -x -C "$work"
   # platform-images.sh names its release after the commit it builds.
   git -C "$work" init --quiet
@@ -42,12 +43,12 @@ checkout() {
   git -C "$work" update-ref HEAD "$commit"
 }
 
-# node_modules: a copy of the clone's, by hard links (its workspace links are
-# relative, so they point into this checkout), when the lockfile is the same;
-# else a clean install from the lockfile.
+# node_modules: a copy of the clone's, by hard links where they can be made
+# (its workspace links are relative, so they point into this checkout), when
+# the lockfile is the same; else a clean install from the lockfile.
 dependencies() {
   if cmp -s "$deps/package-lock.json" "$work/package-lock.json" && [[ -d "$deps/node_modules" ]]; then
-    cp -al "$deps/node_modules" "$work/node_modules"
+    cp -al "$deps/node_modules" "$work/node_modules" 2>/dev/null || cp -a "$deps/node_modules" "$work/node_modules"
   else
     (cd "$work" && npm ci --no-audit --no-fund --prefer-offline)
   fi
