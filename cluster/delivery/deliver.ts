@@ -13,7 +13,8 @@
  *      release tag, dev's and test's automations commit it, and every function
  *      of dev and test runs it;
  *   3. `npm run promote -- --from test --to prod --wait`: test's checks, the
- *      promotion commit, prod's Canaries until they have promoted it.
+ *      promotion commit, prod's Canaries until they have promoted it, while
+ *      k6 sends prod steady traffic for them to judge (promote-under-load.ts).
  * Needs the cluster with Flux (npm run cluster -- up, then gitops).
  */
 import { execFile, spawn } from "node:child_process";
@@ -31,7 +32,8 @@ import {
   kubectlJson,
   reconcileNow,
 } from "../test/kube.ts";
-import { REPO, runCommand } from "../test/run-command.ts";
+import { REPO } from "../test/run-command.ts";
+import { promoteUnderLoad } from "./promote-under-load.ts";
 
 const run = promisify(execFile);
 const FOLLOWING = ["dev", "test"];
@@ -150,16 +152,23 @@ async function main(): Promise<number> {
     }
     if (values["no-promote"]) return 0;
 
-    step("npm run promote -- --from test --to prod --wait");
-    const code = await runCommand("npm", [
-      "run",
-      "-s",
-      "promote",
-      "--",
-      ...["--from", "test", "--to", "prod", "--wait", "--wait-minutes", String(waitMinutes)],
-    ]);
-    step(code === 0 ? `delivered: prod runs ${tag}` : `not delivered to prod (npm run promote exited ${code})`);
-    return code === 0 ? 0 : 1;
+    step(
+      "npm run promote -- --from test --to prod --wait, under k6's steady traffic to prod (its Canaries judge requests)",
+    );
+    const { exitCode, resultsDir } = await promoteUnderLoad({
+      from: "test",
+      to: "prod",
+      logPath: join(work, "promote.log"),
+      waitMinutes,
+      onLine: (line) => say(`  promote | ${line}`),
+    });
+    if (resultsDir) say(`k6 and the platform during the promotion: ${join(resultsDir, "report.html")}`);
+    step(
+      exitCode === 0
+        ? `delivered: prod runs ${tag}, and no request to it failed meanwhile`
+        : `not delivered to prod (the release run exited ${exitCode}: promote's lines and k6's verdict above)`,
+    );
+    return exitCode === 0 ? 0 : 1;
   } catch (error) {
     say(`not delivered: ${(error as Error).message}`);
     return 1;

@@ -51,7 +51,7 @@ describe("serviceStage", () => {
       "Flagger holds the traffic on the old revision",
       service("main-b-2", [["redirect-00001", 100]]),
       canary("Initialized"),
-      "redirect: Initialized",
+      "redirect: its Canary has not started yet",
     ],
     [
       "Flagger is moving it",
@@ -64,6 +64,12 @@ describe("serviceStage", () => {
     ],
     ["all traffic, Flagger done", service("main-b-2"), canary("Succeeded"), "redirect: released"],
     ["all traffic, Flagger still finalising", service("main-b-2"), canary("Finalising"), "redirect: Finalising"],
+    [
+      "the last release's Succeeded, before Flagger looks again",
+      service("main-b-2", [["redirect-00001", 100]]),
+      canary("Succeeded"),
+      "redirect: its Canary has not started yet",
+    ],
     ["all traffic, no Canary (dev)", service("main-b-2"), undefined, "redirect: released"],
     [
       "a 0 % entry is not traffic",

@@ -55,6 +55,8 @@ export function serviceStage(service: ReleasedService, canary: ReleasingCanary |
     return !canary || phase === "Succeeded" || phase === "Initialized" ? `${name}: released` : `${name}: ${phase}`;
   }
   const phase = canary?.status?.phase ?? "no Canary";
+  // Until Flagger's next look the Canary still shows how the last release ended.
+  if (phase === "Succeeded" || phase === "Initialized") return `${name}: its Canary has not started yet`;
   const weight = canary?.status?.canaryWeight;
   return `${name}: ${phase}${weight !== undefined && phase === "Progressing" ? ` ${weight} %` : ""}`;
 }

@@ -11,22 +11,19 @@
  * Each step's time since the push is a figure.
  */
 import { execFile } from "node:child_process";
-import { copyFile, readdir, readFile } from "node:fs/promises";
+import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
+import { promoteUnderLoad } from "../../delivery/promote-under-load.ts";
 import { pinnedImages } from "../../src/flux/promotion.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
-import { INGRESS_URL } from "../ingress.ts";
-import { demoApiKey, imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson } from "../kube.ts";
-import { PROMETHEUS_URL } from "../prometheus.ts";
-import { REPO, runCommand } from "../run-command.ts";
+import { imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson } from "../kube.ts";
 
 const run = promisify(execFile);
 const FROM = "test";
 const TO = "prod";
-const RESULTS = join(REPO, "loadtest", "results");
 
 /** What the Git server's main pins for an environment's functions. */
 async function pinsInGit(env: string) {
@@ -66,23 +63,15 @@ export const promotion: Check = {
     figures.push(`${FROM} runs ${tag}, as Git pins it: ${seconds()} after the check began`);
 
     const promoteLog = join(resultsDir, "promotion.log");
-    const redirect = await kubectlJson<{ status?: { url?: string } }>(["-n", TO, "get", "ksvc", "redirect"]);
-    const before = new Set(await readdir(RESULTS).catch(() => []));
     log(
       `k6 'release' against ${TO} while npm run promote -- --from ${FROM} --to ${TO} --wait runs (its log: ${promoteLog})`,
     );
-    const exitCode = await runCommand("npm", ["run", "-s", "loadtest", "--", "release"], {
-      ...process.env,
-      BASE_URL: INGRESS_URL.origin,
-      NAMESPACE: TO,
-      // <service>.<namespace>.<domain>: the domain is what follows the namespace in the Service's URL.
-      DOMAIN: new URL(redirect.status?.url ?? "http://redirect.prod.localhost").hostname.split(".").slice(2).join("."),
-      API_KEY: await demoApiKey(TO),
-      PROMETHEUS_URL,
-      // Enough for every Canary's analysis (each function about 2 requests a second), little for two cores.
-      RATE: "8",
-      RELEASE_AT: "20",
-      RELEASE_COMMAND: `npm run -s promote -- --from ${FROM} --to ${TO} --wait > '${promoteLog}' 2>&1`,
+    const { exitCode, resultsDir: dir } = await promoteUnderLoad({
+      from: FROM,
+      to: TO,
+      logPath: promoteLog,
+      waitMinutes: 20,
+      onLine: (line) => log(`promote | ${line}`),
     });
     // promote's own account: the commit, the checks' verdicts, then each step with its time since the push.
     const promoted = (await readFile(promoteLog, "utf8").catch(() => ""))
@@ -90,19 +79,15 @@ export const promotion: Check = {
       .map((line) => line.trim())
       .filter((line) => /^(\+|promoted|not promoted|main at|smoke: )/.test(line));
     figures.push(...promoted);
-    const dir = (await readdir(RESULTS))
-      .filter((d) => d.startsWith("release-") && !before.has(d))
-      .sort()
-      .at(-1);
     let load = "no results written";
     if (dir) {
-      const { summary } = JSON.parse(await readFile(join(RESULTS, dir, "summary.json"), "utf8")) as {
+      const { summary } = JSON.parse(await readFile(join(dir, "summary.json"), "utf8")) as {
         summary: { requests: number; failed: number; seconds: number };
       };
       load = `${summary.requests} requests over ${summary.seconds} s, ${summary.failed} failed`;
       const chart = join(resultsDir, "promotion-release.svg");
-      await copyFile(join(RESULTS, dir, "chart.svg"), chart).catch(() => undefined);
-      log(`chart: ${chart}; report: ${join(RESULTS, dir, "report.html")}`);
+      await copyFile(join(dir, "chart.svg"), chart).catch(() => undefined);
+      log(`chart: ${chart}; report: ${join(dir, "report.html")}`);
     }
     const offPins = await notOnPins(TO, FROM);
     figures.push(
