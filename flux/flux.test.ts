@@ -289,17 +289,23 @@ describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
     },
   );
 
-  it("analyses a release in prod; test's Canaries skip the analysis (no steady traffic to judge); dev has none", () => {
-    const canaries = applied("functions").filter((r) => r.kind === "Canary");
-    if (env === "dev") expect(canaries).toEqual([]);
-    else expect(canaries.length).toBe(4);
-    for (const canary of canaries) expect(canary.spec.skipAnalysis ?? false).toBe(env === "test");
+  it("analyses a release by Canary in prod only; dev and test roll out by Knative and own their traffic in Git", () => {
+    const resources = applied("functions");
+    const canaries = resources.filter((r) => r.kind === "Canary");
+    const services = resources.filter((r) => r.kind === "Service");
+    expect(services.length).toBe(4);
+    expect(canaries.length).toBe(env === "prod" ? 4 : 0);
+    for (const service of services) {
+      if (env === "prod") continue;
+      expect(service.metadata.annotations?.["serving.knative.dev/rollout-duration"]).toBe("60s");
+      expect(service.spec.traffic).toEqual([{ latestRevision: true, percent: 100 }]);
+    }
   });
 
   it("keeps no spec.traffic in Git for a Service a Canary manages (Flagger writes it)", () => {
     const resources = applied("functions");
     const canaried = new Set(resources.filter((r) => r.kind === "Canary").map((r) => r.spec.targetRef.name));
-    if (env !== "dev") expect(canaried.size).toBeGreaterThan(0);
+    if (env === "prod") expect(canaried.size).toBeGreaterThan(0);
     for (const service of resources.filter((r) => r.kind === "Service" && canaried.has(r.metadata.name))) {
       expect(service.spec.traffic, service.metadata.name).toBeUndefined();
     }

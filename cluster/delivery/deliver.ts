@@ -31,6 +31,7 @@ import {
   kubectl,
   kubectlJson,
   reconcileNow,
+  servesLatestOnly,
 } from "../test/kube.ts";
 import { REPO } from "../test/run-command.ts";
 import { promoteUnderLoad } from "./promote-under-load.ts";
@@ -144,7 +145,10 @@ async function main(): Promise<number> {
           const { items } = await kubectlJson<{ items: KnativeServiceWithImage[] }>(["-n", env, "get", "ksvc"]).catch(
             () => ({ items: [] }),
           );
-          return items.length > 0 && items.every((s) => imageOf(s).endsWith(`:${tag}`) && isCurrentAndReady(s));
+          return (
+            items.length > 0 &&
+            items.every((s) => imageOf(s).endsWith(`:${tag}`) && isCurrentAndReady(s) && servesLatestOnly(s))
+          );
         },
         { what: `every function of ${env} to run ${tag}`, timeoutMs, intervalMs: 2000 },
       );

@@ -43,6 +43,7 @@ import {
   kubectl,
   kubectlJson,
   reconcileNow,
+  servesLatestOnly,
 } from "../test/kube.ts";
 import { REPO, runCommand } from "../test/run-command.ts";
 
@@ -115,10 +116,10 @@ function notRunningPins(services: readonly KnativeServiceWithImage[], pins: read
   return services.flatMap((service) => {
     const image = imageOf(service);
     const pin = pins.find((p) => image.startsWith(`${p.name}:`));
-    const ready = isCurrentAndReady(service);
+    const ready = isCurrentAndReady(service) && servesLatestOnly(service);
     if (!pin || (image === `${pin.name}:${pin.newTag}` && ready)) return [];
     const ref = image.slice(pin.name.length + 1).replace(/(sha256:[0-9a-f]{12})[0-9a-f]+/, "$1");
-    return [`${service.metadata.name} runs ${ref}${ready ? "" : ", not yet Ready"}`];
+    return [`${service.metadata.name} runs ${ref}${ready ? "" : ", not yet Ready with all of its traffic"}`];
   });
 }
 
@@ -172,9 +173,9 @@ async function followRelease(
     kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
   let fetched = false;
   let migrated = false;
-  // A stage is printed once seen twice in a row (with the time it was first
-  // seen): each traffic step Flagger writes is a new generation, not Ready for
-  // the moment before Knative observes it, which is no news.
+  // A change of stage is printed once seen twice in a row (with the time it was
+  // first seen): each traffic step Flagger writes is a new generation, not
+  // Ready for the moment before Knative observes it, which is no news.
   const printed = new Map<string, string>();
   const seen = new Map<string, { stage: string; at: number }>();
   let verdict = { state: "waiting", for: ["Flux to fetch the commit"] } as ReleaseVerdict;
@@ -203,9 +204,10 @@ async function followRelease(
           const name = service.metadata.name;
           const last = seen.get(name);
           if (last?.stage !== stage) seen.set(name, { stage, at: Date.now() });
-          else if (printed.get(name) !== stage) {
+          // The first look is news at once; a change is once it holds.
+          if (!printed.has(name) || (last?.stage === stage && printed.get(name) !== stage)) {
             printed.set(name, stage);
-            step(stage, last.at);
+            step(stage, last?.stage === stage ? last.at : Date.now());
           }
         }
         verdict = migrated ? releaseVerdict(services, canaries, pins) : verdict;

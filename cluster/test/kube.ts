@@ -75,6 +75,12 @@ export const isRolledOut = (s: KnativeService): boolean => {
   return traffic.length === 1 && traffic[0]?.revisionName === s.status?.latestReadyRevisionName;
 };
 
+/** All of its traffic on its latest Ready revision (entries at 0 % aside): a rollout or a Canary is over. */
+export const servesLatestOnly = (s: KnativeService): boolean => {
+  const serving = (s.status?.traffic ?? []).filter((t) => (t.percent ?? 0) > 0);
+  return serving.length > 0 && serving.every((t) => t.revisionName === s.status?.latestReadyRevisionName);
+};
+
 /** Its current generation Ready. */
 export const isCurrentAndReady = (s: KnativeService | undefined): s is KnativeService =>
   s !== undefined && s.status?.observedGeneration === s.metadata.generation && isReady(s.status?.conditions);

@@ -22,6 +22,7 @@ import {
   kubectl,
   kubectlJson,
   reconcileNow,
+  servesLatestOnly,
 } from "../kube.ts";
 import { REPO, stdoutOf } from "../run-command.ts";
 
@@ -132,7 +133,8 @@ export const imageUpdate: Check = {
           for (const name of functions) {
             const service = await kubectlJson<KnativeServiceWithImage>(["-n", env, "get", "ksvc", name]);
             services[`${env}/${name}`] = service;
-            if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service)) return false;
+            if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service) || !servesLatestOnly(service))
+              return false;
           }
         return (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-functions`)))).every(Boolean);
       },

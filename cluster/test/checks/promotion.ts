@@ -19,7 +19,7 @@ import { promoteUnderLoad } from "../../delivery/promote-under-load.ts";
 import { pinnedImages } from "../../src/flux/promotion.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
-import { imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson } from "../kube.ts";
+import { imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson, servesLatestOnly } from "../kube.ts";
 
 const run = promisify(execFile);
 const FROM = "test";
@@ -32,12 +32,14 @@ async function pinsInGit(env: string) {
   return pinnedImages(stdout, path);
 }
 
-/** The Services of `namespace` that do not run what `env` pins in Git, Ready; empty once they all do. */
+/** The Services of `namespace` that do not serve what `env` pins in Git (Ready, with all their traffic); empty once they all do. */
 async function notOnPins(namespace: string, env: string): Promise<string[]> {
   const pins = await pinsInGit(env);
   const { items } = await kubectlJson<{ items: KnativeServiceWithImage[] }>(["-n", namespace, "get", "ksvc"]);
   return items
-    .filter((s) => !(isCurrentAndReady(s) && pins.some((p) => imageOf(s) === `${p.name}:${p.newTag}`)))
+    .filter(
+      (s) => !(isCurrentAndReady(s) && servesLatestOnly(s) && pins.some((p) => imageOf(s) === `${p.name}:${p.newTag}`)),
+    )
     .map((s) => `${s.metadata.name} (${imageOf(s).split(":").at(-1)})`);
 }
 
