@@ -121,6 +121,12 @@ async function main(): Promise<number> {
       return pushed.startsWith("nothing to deliver") ? 0 : 1;
     }
     const tag = /^remote: release (main-[0-9a-f]+-[0-9]+)\s*$/m.exec(pushed.output)?.[1];
+    if (!tag && /^remote: no build: /m.test(pushed.output)) {
+      step(
+        "nothing to build: the commits change only what Flux applies, docs or Markdown; Flux applies them as they are",
+      );
+      return 0;
+    }
     if (!tag) {
       say(`not delivered: the pipeline of ${pushed.commit.slice(0, 7)} built no release (its output is above)`);
       return 1;
