@@ -144,6 +144,16 @@ async function main(): Promise<number> {
     );
     step(`every ImagePolicy chose ${tag}`);
 
+    const held = [];
+    for (const env of FOLLOWING)
+      if ((await flux(`imageupdateautomation/${env}-images`, ".spec.suspend")) === "true") held.push(`${env}-images`);
+    if (held.length > 0) {
+      say(
+        `not delivered: the image automation is held (${held.join(", ")}: an interrupted npm run cluster -- gitops holds it); ` +
+          "run npm run cluster -- gitops, or cluster/ansible/scripts/flux-suspend.sh false imageupdateautomation",
+      );
+      return 1;
+    }
     await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));
     for (const env of FOLLOWING) {
       await waitFor(

@@ -200,7 +200,7 @@ async function followRelease(
         ]);
         for (const service of services) {
           const canary = canaries.find((c) => c.spec.targetRef.name === service.metadata.name);
-          const stage = serviceStage(service, canary, pins);
+          const stage = serviceStage(service, canary, pins, pushedAt);
           const name = service.metadata.name;
           const last = seen.get(name);
           if (last?.stage !== stage) seen.set(name, { stage, at: Date.now() });
@@ -210,7 +210,7 @@ async function followRelease(
             step(stage, last?.stage === stage ? last.at : Date.now());
           }
         }
-        verdict = migrated ? releaseVerdict(services, canaries, pins) : verdict;
+        verdict = migrated ? releaseVerdict(services, canaries, pins, pushedAt) : verdict;
         return verdict.state !== "waiting";
       },
       { what: `${to} to serve the promoted images`, timeoutMs, intervalMs: 2000 },

@@ -22,12 +22,16 @@ function service(
   };
 }
 
-const canary = (phase: string, canaryWeight = 0, message?: string): ReleasingCanary => ({
+/** When the release was pushed; a Canary's phase is from after it unless `at` says otherwise. */
+const PUSHED = Date.parse("2026-11-30T18:00:00Z");
+
+const canary = (phase: string, canaryWeight = 0, message?: string, at = "2026-11-30T18:01:00Z"): ReleasingCanary => ({
   metadata: { name: "redirect" },
   spec: { targetRef: { name: "redirect" } },
   status: {
     phase,
     canaryWeight,
+    lastTransitionTime: at,
     ...(message ? { conditions: [{ type: "Promoted", status: "False", message }] } : {}),
   },
 });
@@ -72,6 +76,15 @@ describe("serviceStage", () => {
     ],
     ["all traffic, no Canary (dev)", service("main-b-2"), undefined, "redirect: released"],
     [
+      "Knative's own rollout, no Canary (dev, test)",
+      service("main-b-2", [
+        ["redirect-00001", 60],
+        ["redirect-00002", 40],
+      ]),
+      undefined,
+      "redirect: rolling out",
+    ],
+    [
       "a 0 % entry is not traffic",
       service("main-b-2", [
         ["redirect-00002", 100],
@@ -81,35 +94,41 @@ describe("serviceStage", () => {
       "redirect: released",
     ],
   ])("%s", (_, s, c, stage) => {
-    expect(serviceStage(s, c, pins)).toBe(stage);
+    expect(serviceStage(s, c, pins, PUSHED)).toBe(stage);
   });
 });
 
 describe("releaseVerdict", () => {
   it("released once every Service runs its pin with all of its traffic", () => {
-    expect(releaseVerdict([service("main-b-2")], [canary("Succeeded")], pins)).toEqual({ state: "released" });
+    expect(releaseVerdict([service("main-b-2")], [canary("Succeeded")], pins, PUSHED)).toEqual({ state: "released" });
   });
 
   it("waits, naming where each Service is", () => {
-    expect(releaseVerdict([service("main-a-1")], [canary("Succeeded")], pins)).toEqual({
+    expect(releaseVerdict([service("main-a-1")], [canary("Succeeded")], pins, PUSHED)).toEqual({
       state: "waiting",
       for: ["redirect: not applied yet"],
     });
-    expect(releaseVerdict([], [], pins)).toEqual({ state: "waiting", for: ["the environment's Services"] });
+    expect(releaseVerdict([], [], pins, PUSHED)).toEqual({ state: "waiting", for: ["the environment's Services"] });
   });
 
   it("rolled back as soon as the Canary of the pinned release failed, with Flagger's reason", () => {
     const failed = canary("Failed", 0, "Canary analysis failed, Deployment scaled to zero.");
-    expect(releaseVerdict([service("main-b-2", [["redirect-00001", 100]])], [failed], pins)).toEqual({
+    expect(releaseVerdict([service("main-b-2", [["redirect-00001", 100]])], [failed], pins, PUSHED)).toEqual({
       state: "rolled back",
       why: "redirect: Canary analysis failed, Deployment scaled to zero.",
     });
   });
 
   it("does not count an earlier release's failure against this one", () => {
-    expect(releaseVerdict([service("main-a-1")], [canary("Failed")], pins)).toEqual({
+    expect(releaseVerdict([service("main-a-1")], [canary("Failed")], pins, PUSHED)).toEqual({
       state: "waiting",
       for: ["redirect: not applied yet"],
+    });
+    // Applied, but Flagger has not looked again: its Failed is from before the push.
+    const before = canary("Failed", 0, "Canary analysis failed", "2026-11-30T17:43:46Z");
+    expect(releaseVerdict([service("main-b-2", [["redirect-00001", 100]])], [before], pins, PUSHED)).toEqual({
+      state: "waiting",
+      for: ["redirect: its Canary has not started yet"],
     });
   });
 });
