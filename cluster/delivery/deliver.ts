@@ -1,8 +1,8 @@
 /**
  * npm run deliver -- [--no-promote] [--wait-minutes 30]
  *
- * A commit of this clone, walked to prod on this machine's cluster with every
- * step's time since the push:
+ * A commit of this clone, walked to prod on this machine's cluster, each step
+ * with its time since the command began:
  *   1. push: the clone's commits since the Git server last had it, replayed
  *      on the server's main (which also holds the bootstrap's sealed Secrets
  *      and the image automation's commits) and pushed; the server's
@@ -113,6 +113,18 @@ async function main(): Promise<number> {
   const dirty = (await run("git", ["-C", REPO, "status", "--porcelain", "--untracked-files=no"])).stdout.trim();
   if (dirty) say(`not delivered, since not committed: ${dirty.split("\n").join(", ")}`);
 
+  // Checked before anything is pushed: a held automation would leave dev and test where they are.
+  const held = [];
+  for (const env of FOLLOWING)
+    if ((await flux(`imageupdateautomation/${env}-images`, ".spec.suspend")) === "true") held.push(`${env}-images`);
+  if (held.length > 0) {
+    say(
+      `not delivered: the image automation is held (${held.join(", ")}: an interrupted npm run cluster -- gitops holds it); ` +
+        "run npm run cluster -- gitops, or cluster/ansible/scripts/flux-suspend.sh false imageupdateautomation",
+    );
+    return 1;
+  }
+
   const work = mkdtempSync(join(tmpdir(), "deliver-"));
   try {
     const pushed = await push(work);
@@ -144,16 +156,6 @@ async function main(): Promise<number> {
     );
     step(`every ImagePolicy chose ${tag}`);
 
-    const held = [];
-    for (const env of FOLLOWING)
-      if ((await flux(`imageupdateautomation/${env}-images`, ".spec.suspend")) === "true") held.push(`${env}-images`);
-    if (held.length > 0) {
-      say(
-        `not delivered: the image automation is held (${held.join(", ")}: an interrupted npm run cluster -- gitops holds it); ` +
-          "run npm run cluster -- gitops, or cluster/ansible/scripts/flux-suspend.sh false imageupdateautomation",
-      );
-      return 1;
-    }
     await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));
     for (const env of FOLLOWING) {
       await waitFor(
