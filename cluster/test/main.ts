@@ -1,9 +1,10 @@
 /**
  * `npm run test:cluster`: brings the real cluster up (from the build cache),
  * shows the platform on the real engines, and brings it down.
- * `npm run test:gitops` (--suite gitops): the same around the GitOps checks:
- * Flux bootstrapped, dev, test and prod reconciled from Git, a new build
- * through image automation to dev and test, then promoted to prod.
+ * `npm run test:gitops` (--suite gitops): the same around the delivery checks:
+ * Flagger's canary cases, Flux bootstrapped, dev, test and prod reconciled
+ * from Git, a new build through image automation to dev and test, then
+ * promoted to prod.
  *   --keep          leave the cluster running afterwards
  *   --no-up         use the cluster that is running
  *   --only <a,b>    run only these checks of the suite (names in SUITES)
@@ -45,13 +46,15 @@ const SUITES: Record<string, Record<string, Check>> = {
     split: trafficSplit,
     "scale-from-zero": scaleFromZero,
     rollout: rolloutUnderLoad,
-    canary: flaggerCanary,
     autoscale: autoscaleK6,
     f6: minScaleHeartbeat,
     "postgres-failover": scriptCheck("PostgreSQL leader deleted under writes", "cluster/test/postgres-failover.ts"),
   },
-  // From the bootstrap on Flux owns dev, test and prod, and corrects what a check would change by hand.
   gitops: {
+    // Flagger's canary cases (healthy, faulty, an alert by hand) on a Service of their own, before
+    // Flux's three environments take the node's CPU.
+    canary: flaggerCanary,
+    // From the bootstrap on Flux owns dev, test and prod, and corrects what a check would change by hand.
     gitops: gitopsReconcile,
     // After gitops: the environments reconciled from Git, which image automation then writes to.
     "image-update": imageUpdate,
