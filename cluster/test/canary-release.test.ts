@@ -3,6 +3,7 @@ import {
   baseAnalysis,
   type CanaryObservation,
   checkCanary,
+  decidedBy,
   haltsByCheck,
   releaseCourse,
   releaseFinished,
@@ -107,5 +108,28 @@ describe("haltsByCheck", () => {
         { message: "Rolling back canary.cluster-test failed checks threshold reached 5", count: 1 },
       ]),
     ).toEqual({ "request-success-rate": 3, "request-duration": 1, "firing-alerts": 5 });
+  });
+});
+
+describe("decidedBy", () => {
+  it.each([
+    ["the alert alone", { "firing-alerts": 5 }, "firing-alerts", true],
+    [
+      "the alert, and one empty interval of the success rate",
+      { "request-success-rate": 1, "firing-alerts": 4 },
+      "firing-alerts",
+      true,
+    ],
+    [
+      "the success rate would have rolled it back anyway",
+      { "request-success-rate": 5, "firing-alerts": 1 },
+      "firing-alerts",
+      false,
+    ],
+    ["never held by the alert", { "request-success-rate": 5 }, "firing-alerts", false],
+    ["the faulty release: the success rate", { "request-success-rate": 5 }, "request-success-rate", true],
+    ["nothing held it", {}, "request-success-rate", false],
+  ])("%s", (_, halts, check, expected) => {
+    expect(decidedBy(halts, check, 5)).toBe(expected);
   });
 });

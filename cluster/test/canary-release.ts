@@ -123,3 +123,17 @@ export function haltsByCheck(events: CanaryEvent[]): Record<string, number> {
   }
   return halts;
 }
+
+/**
+ * Whether `check` decided the rollback: it held the release back at least once,
+ * and the other checks' holds alone stay under Flagger's `threshold` of failed
+ * checks (Flagger counts every metric's failure towards it). A canary revision
+ * that gets no request within one short interval is a "no values found" hold
+ * of request-success-rate, which alone rolls nothing back.
+ */
+export function decidedBy(halts: Record<string, number>, check: string, threshold: number): boolean {
+  const others = Object.entries(halts)
+    .filter(([name]) => name !== check)
+    .reduce((sum, [, count]) => sum + count, 0);
+  return (halts[check] ?? 0) > 0 && others < threshold;
+}

@@ -7,7 +7,8 @@
  *   1. a healthy release: promoted, every weight step on the way;
  *   2. a faulty one (FAIL_RATE=0.3): rolled back, the old revision serving;
  *   3. a healthy one with an alert raised by hand for its Service mid-analysis:
- *      rolled back by the firing-alerts check alone.
+ *      rolled back by the firing-alerts check (without its holds the others
+ *      stay under the threshold), with no failed request.
  * Charts the canary's weight over each release.
  */
 import { writeFile } from "node:fs/promises";
@@ -17,6 +18,7 @@ import {
   type CanaryEvent,
   type CanaryObservation,
   checkCanary,
+  decidedBy,
   haltsByCheck,
   type ReleaseCourse,
   releaseCourse,
@@ -212,12 +214,11 @@ export const flaggerCanary: Check = {
         if (course.outcome === "Succeeded") primary = revision;
         const serving = await servingRevision(namespace);
         const halts = haltsByCheck(await canaryEvents(namespace, startedAt));
-        const haltedAsExpected = !r.haltedBy || Object.keys(halts).join() === r.haltedBy;
+        const haltedAsExpected = !r.haltedBy || decidedBy(halts, r.haltedBy, analysis.threshold);
+        // A release rolled back by the alert alone was otherwise healthy: not one request failed.
+        const healthy = r.expect === "Succeeded" || r.haltedBy === "firing-alerts";
         const passed =
-          course.outcome === r.expect &&
-          serving === primary &&
-          haltedAsExpected &&
-          (r.expect === "Failed" || traffic.errors === 0);
+          course.outcome === r.expect && serving === primary && haltedAsExpected && (!healthy || traffic.errors === 0);
         ok &&= passed;
         charts.push({
           label: `${revision}: ${course.outcome}`,
