@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { releaseTagOf, stepFigures, tagsSet } from "./image-update-course.ts";
+import { releaseTagOf, rolloutHoldUp, stepFigures, tagsSet } from "./image-update-course.ts";
+import type { Condition, KnativeServiceWithImage } from "./kube.ts";
 
 describe("releaseTagOf", () => {
   it("reads the tag platform-images.sh --release prints last", () => {
@@ -42,5 +43,65 @@ describe("tagsSet", () => {
   it("does not while one setter lags, or one policy has no setter", () => {
     expect(tagsSet(file("main-a-2", "0.1.0"), ["links", "web"], "main-a-2")).toBe(false);
     expect(tagsSet(file("main-a-2", "main-a-2"), ["links", "web", "migrations"], "main-a-2")).toBe(false);
+  });
+});
+
+describe("rolloutHoldUp", () => {
+  const TAG = "main-0123abcd4567-1764500000";
+  const service = (
+    image: string,
+    status: { observed?: number; ready?: Condition; traffic?: [string, number][] } = {},
+  ): KnativeServiceWithImage => ({
+    metadata: { name: "redirect", namespace: "dev", generation: 3 },
+    spec: { template: { spec: { containers: [{ image: `127.0.0.1:5000/x/redirect:${image}` }] } } },
+    status: {
+      observedGeneration: status.observed ?? 3,
+      latestCreatedRevisionName: "redirect-00003",
+      latestReadyRevisionName: "redirect-00003",
+      conditions: [status.ready ?? { type: "Ready", status: "True" }],
+      traffic: (status.traffic ?? [["redirect-00003", 100]]).map(([revisionName, percent]) => ({
+        revisionName,
+        percent,
+      })),
+    },
+  });
+
+  it.each([
+    ["the new tag not applied", service("main-old-1"), "still on main-old-1 (the new tag not applied)"],
+    ["a generation Knative has not seen", service(TAG, { observed: 2 }), "generation 3 not observed yet (observed 2)"],
+    [
+      "a revision that is not Ready, with Knative's reason",
+      service(TAG, {
+        ready: { type: "Ready", status: "Unknown", reason: "RevisionMissing", message: "Configuration is waiting" },
+      }),
+      "latest created redirect-00003 not Ready: RevisionMissing (Configuration is waiting)",
+    ],
+    [
+      "a rollout still splitting traffic",
+      service(TAG, {
+        traffic: [
+          ["redirect-00002", 60],
+          ["redirect-00003", 40],
+        ],
+      }),
+      "traffic not all on redirect-00003: redirect-00002 60%, redirect-00003 40%",
+    ],
+  ])("names %s", (_case, svc, why) => {
+    expect(rolloutHoldUp(svc, TAG)).toBe(why);
+  });
+
+  it("is undefined once the Service runs the tag with all its traffic (a 0 % entry aside)", () => {
+    expect(rolloutHoldUp(service(TAG), TAG)).toBeUndefined();
+    expect(
+      rolloutHoldUp(
+        service(TAG, {
+          traffic: [
+            ["redirect-00002", 0],
+            ["redirect-00003", 100],
+          ],
+        }),
+        TAG,
+      ),
+    ).toBeUndefined();
   });
 });

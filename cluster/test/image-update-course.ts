@@ -1,6 +1,7 @@
 /** The image-update check's pure parts: the release tag a build printed, and each step's time. */
 
 import { imageSetters } from "../src/flux/image-setters.ts";
+import { imageOf, type KnativeServiceWithImage, servesLatestOnly } from "./kube.ts";
 
 /** The tag `platform-images.sh --release` printed last ("release main-<commit>-<unix time>"). */
 export function releaseTagOf(output: string): string {
@@ -30,4 +31,24 @@ export function stepFigures(started: number, steps: readonly ImageStep[]): strin
 export function tagsSet(kustomizations: string, policies: readonly string[], tag: string): boolean {
   const written = new Map(imageSetters(kustomizations).map((s) => [s.policy, s.tag]));
   return policies.every((p) => written.get(p) === tag);
+}
+
+/**
+ * What still keeps one Service from running `tag` with all its traffic, as Knative reports it;
+ * undefined once it does. For the check's failure message: a timeout alone says nothing of why.
+ */
+export function rolloutHoldUp(service: KnativeServiceWithImage, tag: string): string | undefined {
+  const image = imageOf(service);
+  if (!image.endsWith(`:${tag}`)) return `still on ${image.split(":").at(-1)} (the new tag not applied)`;
+  const status = service.status;
+  if (status?.observedGeneration !== service.metadata.generation)
+    return `generation ${service.metadata.generation} not observed yet (observed ${status?.observedGeneration ?? "none"})`;
+  const ready = status.conditions?.find((c) => c.type === "Ready");
+  if (ready?.status !== "True")
+    return `latest created ${status.latestCreatedRevisionName ?? "?"} not Ready: ${ready?.reason ?? "no Ready condition"}${ready?.message ? ` (${ready.message})` : ""}`;
+  if (!servesLatestOnly(service)) {
+    const split = (status.traffic ?? []).map((t) => `${t.revisionName} ${t.percent ?? 0}%`).join(", ");
+    return `traffic not all on ${status.latestReadyRevisionName}: ${split || "none"}`;
+  }
+  return undefined;
 }

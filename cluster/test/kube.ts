@@ -194,3 +194,24 @@ export function watchPods(namespace: string, selector: string): { current(): Wat
   );
   return { current: () => [...pods.values()], stop };
 }
+
+interface PendingPod {
+  metadata: { namespace: string; name: string };
+  status?: { conditions?: Condition[]; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+}
+
+/** Every Pending pod of the cluster, each with why (the scheduler's message, or its containers' waiting reason). */
+export async function pendingPods(): Promise<string[]> {
+  const pods = await kubectlJson<{ items: PendingPod[] }>([
+    "get",
+    "pods",
+    "--all-namespaces",
+    "--field-selector=status.phase=Pending",
+  ]);
+  return pods.items.map((pod) => {
+    const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+    const waiting = pod.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).filter(Boolean);
+    const why = unscheduled?.message ?? (waiting?.length ? waiting.join(", ") : "starting");
+    return `${pod.metadata.namespace}/${pod.metadata.name} Pending: ${why}`;
+  });
+}

@@ -14,16 +14,8 @@ import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
-import { type ImageStep, releaseTagOf, stepFigures, tagsSet } from "../image-update-course.ts";
-import {
-  imageOf,
-  isCurrentAndReady,
-  type KnativeServiceWithImage,
-  kubectl,
-  kubectlJson,
-  reconcileNow,
-  servesLatestOnly,
-} from "../kube.ts";
+import { type ImageStep, releaseTagOf, rolloutHoldUp, stepFigures, tagsSet } from "../image-update-course.ts";
+import { type KnativeServiceWithImage, kubectl, kubectlJson, pendingPods, reconcileNow } from "../kube.ts";
 import { REPO, stdoutOf } from "../run-command.ts";
 
 const run = promisify(execFile);
@@ -60,102 +52,115 @@ export const imageUpdate: Check = {
     const started = Date.now();
     const steps: ImageStep[] = [];
     const step = (name: string) => steps.push({ name, at: Date.now() });
-    log("building and pushing the platform's images with a release tag (cluster/images/platform-images.sh --release)");
-    const tag = releaseTagOf(await stdoutOf(`${REPO}/cluster/images/platform-images.sh`, ["--release"]));
-    step(`images built and pushed as ${tag}`);
-
-    await reconcileNow(...images.map((i) => `imagerepository/${i}`));
-    await waitFor(
-      async () => {
-        for (const image of images)
-          if ((await jsonpath(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
-        return true;
-      },
-      { what: `every ImagePolicy to choose ${tag}`, timeoutMs: 120_000, intervalMs: 500 },
-    );
-    step("scanned, and chosen by every ImagePolicy");
-
-    // Each automation may commit as each policy moves; main is done once every setter of both holds the tag.
-    await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));
-    let commit = "";
-    await waitFor(
-      async () => {
-        commit = await git("rev-parse", "refs/heads/main");
-        if (commit === base) return false;
-        const setters = await Promise.all(
-          FOLLOWING.flatMap((env) =>
-            ["functions", "migrations"].map((part) =>
-              git("show", `${commit}:flux/apps/${env}/${part}/kustomization.yaml`),
-            ),
-          ),
-        );
-        return tagsSet(setters.join("\n"), images, tag);
-      },
-      {
-        what: `${FOLLOWING.join(" and ")}'s automations to push ${tag} for every image`,
-        timeoutMs: 120_000,
-        intervalMs: 500,
-      },
-    );
-    step(`committed and pushed to the Git server (${commit.slice(0, 7)})`);
-    const authors = new Set((await git("log", "--format=%an", `${base}..${commit}`)).split("\n"));
-    const commits = (await git("rev-list", "--count", `${base}..${commit}`)).trim();
-    const changed = (await git("diff", "--name-only", base, commit)).split("\n").filter(Boolean);
-    log(`${commits} commit(s) by ${[...authors].join(", ")}: ${changed.join(", ")}`);
-
-    await reconcileNow("gitrepository/flux-system");
-    await waitFor(
-      async () => (await jsonpath("gitrepository/flux-system", ".status.artifact.revision")).endsWith(commit),
-      {
-        what: `the GitRepository to fetch ${commit.slice(0, 7)}`,
-        timeoutMs: 120_000,
-        intervalMs: 500,
-      },
-    );
-    step("fetched by source-controller");
-
-    const appliedBy = async (kustomization: string) =>
-      (await jsonpath(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
-    await waitFor(
-      async () => (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-migrations`)))).every(Boolean),
-      {
-        what: `${FOLLOWING.join(" and ")}'s migrations to run the new build's Job`,
-        timeoutMs: 600_000,
-        intervalMs: 1000,
-      },
-    );
-    step("migrations Jobs of the new build complete");
-
     const services: Record<string, KnativeServiceWithImage> = {};
-    await waitFor(
-      async () => {
-        for (const env of FOLLOWING)
-          for (const name of functions) {
-            const service = await kubectlJson<KnativeServiceWithImage>(["-n", env, "get", "ksvc", name]);
-            services[`${env}/${name}`] = service;
-            if (!imageOf(service).endsWith(`:${tag}`) || !isCurrentAndReady(service) || !servesLatestOnly(service))
-              return false;
-          }
-        return (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-functions`)))).every(Boolean);
-      },
-      { what: `every function in ${FOLLOWING.join(" and ")} to run ${tag}`, timeoutMs: 600_000, intervalMs: 1000 },
-    );
-    step(`every function Ready on ${tag}`);
+    let tag = "";
+    try {
+      log(
+        "building and pushing the platform's images with a release tag (cluster/images/platform-images.sh --release)",
+      );
+      tag = releaseTagOf(await stdoutOf(`${REPO}/cluster/images/platform-images.sh`, ["--release"]));
+      step(`images built and pushed as ${tag}`);
 
-    const pushes = await Promise.all(
-      FOLLOWING.map((env) => jsonpath(`imageupdateautomation/${env}-images`, ".status.lastPushCommit")),
-    );
-    const figures = stepFigures(started, steps);
-    figures.push(
-      `${commits} commit(s) on main by ${[...authors].join(", ")} (the automations' last pushes: ${pushes.map((p) => p.slice(0, 7)).join(", ")}), changing ${changed.join(", ")}`,
-      ...Object.entries(services).map(([name, s]) => `${name}: ${s.status?.latestReadyRevisionName} on ${tag}`),
-    );
-    const ok =
-      authors.size === 1 &&
-      authors.has("fluxcdbot") &&
-      pushes.includes(commit) &&
-      FOLLOWING.every((env) => changed.some((file) => file.startsWith(`flux/apps/${env}/`))) &&
-      changed.every((file) => FOLLOWING.some((env) => file.startsWith(`flux/apps/${env}/`)));
-    return { ok, figures };
+      await reconcileNow(...images.map((i) => `imagerepository/${i}`));
+      await waitFor(
+        async () => {
+          for (const image of images)
+            if ((await jsonpath(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
+          return true;
+        },
+        { what: `every ImagePolicy to choose ${tag}`, timeoutMs: 120_000, intervalMs: 500 },
+      );
+      step("scanned, and chosen by every ImagePolicy");
+
+      // Each automation may commit as each policy moves; main is done once every setter of both holds the tag.
+      await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));
+      let commit = "";
+      await waitFor(
+        async () => {
+          commit = await git("rev-parse", "refs/heads/main");
+          if (commit === base) return false;
+          const setters = await Promise.all(
+            FOLLOWING.flatMap((env) =>
+              ["functions", "migrations"].map((part) =>
+                git("show", `${commit}:flux/apps/${env}/${part}/kustomization.yaml`),
+              ),
+            ),
+          );
+          return tagsSet(setters.join("\n"), images, tag);
+        },
+        {
+          what: `${FOLLOWING.join(" and ")}'s automations to push ${tag} for every image`,
+          timeoutMs: 120_000,
+          intervalMs: 500,
+        },
+      );
+      step(`committed and pushed to the Git server (${commit.slice(0, 7)})`);
+      const authors = new Set((await git("log", "--format=%an", `${base}..${commit}`)).split("\n"));
+      const commits = (await git("rev-list", "--count", `${base}..${commit}`)).trim();
+      const changed = (await git("diff", "--name-only", base, commit)).split("\n").filter(Boolean);
+      log(`${commits} commit(s) by ${[...authors].join(", ")}: ${changed.join(", ")}`);
+
+      await reconcileNow("gitrepository/flux-system");
+      await waitFor(
+        async () => (await jsonpath("gitrepository/flux-system", ".status.artifact.revision")).endsWith(commit),
+        {
+          what: `the GitRepository to fetch ${commit.slice(0, 7)}`,
+          timeoutMs: 120_000,
+          intervalMs: 500,
+        },
+      );
+      step("fetched by source-controller");
+
+      const appliedBy = async (kustomization: string) =>
+        (await jsonpath(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
+      await waitFor(
+        async () => (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-migrations`)))).every(Boolean),
+        {
+          what: `${FOLLOWING.join(" and ")}'s migrations to run the new build's Job`,
+          timeoutMs: 600_000,
+          intervalMs: 1000,
+        },
+      );
+      step("migrations Jobs of the new build complete");
+
+      await waitFor(
+        async () => {
+          for (const env of FOLLOWING)
+            for (const name of functions)
+              services[`${env}/${name}`] = await kubectlJson<KnativeServiceWithImage>(["-n", env, "get", "ksvc", name]);
+          if (Object.values(services).some((service) => rolloutHoldUp(service, tag))) return false;
+          return (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-functions`)))).every(Boolean);
+        },
+        { what: `every function in ${FOLLOWING.join(" and ")} to run ${tag}`, timeoutMs: 600_000, intervalMs: 1000 },
+      );
+      step(`every function Ready on ${tag}`);
+
+      const pushes = await Promise.all(
+        FOLLOWING.map((env) => jsonpath(`imageupdateautomation/${env}-images`, ".status.lastPushCommit")),
+      );
+      const figures = stepFigures(started, steps);
+      figures.push(
+        `${commits} commit(s) on main by ${[...authors].join(", ")} (the automations' last pushes: ${pushes.map((p) => p.slice(0, 7)).join(", ")}), changing ${changed.join(", ")}`,
+        ...Object.entries(services).map(([name, s]) => `${name}: ${s.status?.latestReadyRevisionName} on ${tag}`),
+      );
+      const ok =
+        authors.size === 1 &&
+        authors.has("fluxcdbot") &&
+        pushes.includes(commit) &&
+        FOLLOWING.every((env) => changed.some((file) => file.startsWith(`flux/apps/${env}/`))) &&
+        changed.every((file) => FOLLOWING.some((env) => file.startsWith(`flux/apps/${env}/`)));
+      return { ok, figures };
+    } catch (error) {
+      // A timeout alone says nothing of why: the steps done, what Knative reports of each Service, and what waits for a node.
+      const holdUps = Object.entries(services).flatMap(([name, service]) => {
+        const why = rolloutHoldUp(service, tag);
+        return why ? [`${name}: ${why}`] : [];
+      });
+      const pending = await pendingPods().catch((e: Error) => [`(Pending pods unknown: ${e.message})`]);
+      return {
+        ok: false,
+        figures: [...stepFigures(started, steps), `error: ${(error as Error).message}`, ...holdUps, ...pending],
+      };
+    }
   },
 };
