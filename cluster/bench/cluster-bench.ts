@@ -21,10 +21,10 @@ import { RevisionRuntime } from "@platform/local/revision-runtime";
 import { type LoadResult, loadWithAutocannon } from "@platform/processes/autocannon";
 import { freePort } from "@platform/processes/free-port";
 import { waitFor } from "@platform/processes/wait-for";
+import { INGRESS_URL } from "../client/ingress.ts";
+import { kubectl, kubectlJson, waitServiceReady } from "../client/kube.ts";
 import { coldStart, deployColdService } from "../test/cold-start.ts";
 import { ECHO_SERVER, echoService } from "../test/fixtures.ts";
-import { INGRESS_URL } from "../test/ingress.ts";
-import { kubectl, kubectlJson, waitServiceReady } from "../test/kube.ts";
 import { describePhases, PHASES, type Phase, phaseTimes, watchPodPhases } from "./cold-start-phases.ts";
 
 const NAMESPACE = "cluster-bench";

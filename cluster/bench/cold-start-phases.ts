@@ -4,7 +4,7 @@
  * them (received here, so in milliseconds, where the pod's own timestamps are
  * in seconds), measured from the request that woke it.
  */
-import { watchPodEvents } from "../test/kube.ts";
+import { watchPodEvents } from "../client/kube.ts";
 
 /** One state of a pod as a watch event carries it. */
 export interface PodSighting {

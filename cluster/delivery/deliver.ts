@@ -23,17 +23,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
-import { GIT_REPOSITORY } from "../src/paths.ts";
 import {
+  fluxField,
   imageOf,
   isCurrentAndReady,
   type KnativeServiceWithImage,
-  kubectl,
   kubectlJson,
   reconcileNow,
   servesLatestOnly,
-} from "../test/kube.ts";
-import { REPO } from "../test/run-command.ts";
+} from "../client/kube.ts";
+import { REPO } from "../client/run-command.ts";
+import { GIT_REPOSITORY } from "../src/paths.ts";
 import { promoteUnderLoad } from "./promote-under-load.ts";
 
 const run = promisify(execFile);
@@ -45,8 +45,6 @@ const USAGE = `usage: npm run deliver -- [--no-promote] [--wait-minutes 30]
 const startedAt = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const step = (what: string) => say(`+${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s  == ${what}`);
-const flux = (resource: string, path: string) =>
-  kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
 
 /** A command whose output is shown and also returned; rejects unless it exits 0. */
 function shownOutput(command: string, args: string[], cwd: string): Promise<string> {
@@ -116,7 +114,8 @@ async function main(): Promise<number> {
   // Checked before anything is pushed: a held automation would leave dev and test where they are.
   const held = [];
   for (const env of FOLLOWING)
-    if ((await flux(`imageupdateautomation/${env}-images`, ".spec.suspend")) === "true") held.push(`${env}-images`);
+    if ((await fluxField(`imageupdateautomation/${env}-images`, ".spec.suspend")) === "true")
+      held.push(`${env}-images`);
   if (held.length > 0) {
     say(
       `not delivered: the image automation is held (${held.join(", ")}: an interrupted npm run cluster -- gitops holds it); ` +
@@ -145,11 +144,12 @@ async function main(): Promise<number> {
     }
     step(`the pipeline passed and pushed the images as ${tag}`);
 
-    const policies = (await flux("imagepolicy", ".items[*].metadata.name")).split(" ").filter(Boolean);
+    const policies = (await fluxField("imagepolicy", ".items[*].metadata.name")).split(" ").filter(Boolean);
     await reconcileNow(...policies.map((p) => `imagerepository/${p}`));
     await waitFor(
       async () => {
-        for (const p of policies) if ((await flux(`imagepolicy/${p}`, ".status.latestRef.tag")) !== tag) return false;
+        for (const p of policies)
+          if ((await fluxField(`imagepolicy/${p}`, ".status.latestRef.tag")) !== tag) return false;
         return true;
       },
       { what: `every ImagePolicy to choose ${tag}`, timeoutMs, intervalMs: 1000 },

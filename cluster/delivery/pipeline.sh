@@ -27,7 +27,8 @@ step() {
   shift
   echo "pipeline ${commit:0:7}: $name"
   if ! "$@"; then
-    echo "pipeline ${commit:0:7}: FAILED at $name after $((SECONDS - at)) s (no images built)"
+    # The checkout stays for a look at what failed; the next run of this commit replaces it.
+    echo "pipeline ${commit:0:7}: FAILED at $name after $((SECONDS - at)) s (no images built; the checkout: $work)"
     exit 1
   fi
   echo "pipeline ${commit:0:7}: $name done in $((SECONDS - at)) s"

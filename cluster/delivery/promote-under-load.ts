@@ -8,10 +8,10 @@
  */
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { INGRESS_URL } from "../test/ingress.ts";
-import { demoApiKey, kubectlJson } from "../test/kube.ts";
-import { PROMETHEUS_URL } from "../test/prometheus.ts";
-import { REPO, runCommand } from "../test/run-command.ts";
+import { INGRESS_URL } from "../client/ingress.ts";
+import { demoApiKey, kubectlJson } from "../client/kube.ts";
+import { PROMETHEUS_URL } from "../client/prometheus.ts";
+import { REPO, runCommand } from "../client/run-command.ts";
 
 const RESULTS = join(REPO, "loadtest", "results");
 

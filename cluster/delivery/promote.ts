@@ -23,6 +23,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
+import { probeApi } from "../client/api-probes.ts";
+import { INGRESS_URL } from "../client/ingress.ts";
+import {
+  demoApiKey,
+  fluxField,
+  imageOf,
+  isCurrentAndReady,
+  type KnativeServiceWithImage,
+  kubectlJson,
+  reconcileNow,
+  servesLatestOnly,
+} from "../client/kube.ts";
+import { runCommand } from "../client/run-command.ts";
 import { type ImagePin, type PromotionChange, promotionChanges, promotionMessage } from "../src/flux/promotion.ts";
 import {
   type ReleasedService,
@@ -33,19 +46,6 @@ import {
 } from "../src/flux/release-progress.ts";
 import { ENVIRONMENTS } from "../src/flux/secrets.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
-import { platformAnswers } from "../test/checks/platform-answers.ts";
-import { INGRESS_URL } from "../test/ingress.ts";
-import {
-  demoApiKey,
-  imageOf,
-  isCurrentAndReady,
-  type KnativeServiceWithImage,
-  kubectl,
-  kubectlJson,
-  reconcileNow,
-  servesLatestOnly,
-} from "../test/kube.ts";
-import { REPO, runCommand } from "../test/run-command.ts";
 
 const run = promisify(execFile);
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -131,12 +131,7 @@ async function checks(namespace: string, pins: readonly ImagePin[]): Promise<str
     return `${namespace} does not run what Git pins yet (${wrong.join("; ")}): wait for Flux to apply it`;
 
   say(`== checks on ${namespace}: the API probes (the quickstart's flow through the ingress)`);
-  const probes = await platformAnswers.run({
-    namespace,
-    testNamespace: "cluster-test",
-    resultsDir: join(REPO, "cluster", "test", "results"),
-    log: (line) => say(`   ${line}`),
-  });
+  const probes = await probeApi(namespace, (line) => say(`   ${line}`));
   for (const figure of probes.figures) say(`   ${figure}`);
   if (!probes.ok) return "the API probes failed";
 
@@ -169,8 +164,6 @@ async function followRelease(
   const step = (what: string, at = Date.now()) => say(`+${((at - pushedAt) / 1000).toFixed(1).padStart(6)} s  ${what}`);
   // What a push webhook (Flux's Receiver) does: fetch now instead of at the interval.
   await reconcileNow("gitrepository/flux-system");
-  const flux = (resource: string, path: string) =>
-    kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
   let fetched = false;
   let migrated = false;
   // A change of stage is printed once seen twice in a row (with the time it was
@@ -182,12 +175,12 @@ async function followRelease(
   try {
     await waitFor(
       async () => {
-        if (!fetched && (await applies(await flux("gitrepository/flux-system", ".status.artifact.revision")))) {
+        if (!fetched && (await applies(await fluxField("gitrepository/flux-system", ".status.artifact.revision")))) {
           fetched = true;
           step("Flux fetched the commit");
         }
         const migrations = `kustomization/${to}-migrations`;
-        if (fetched && !migrated && (await applies(await flux(migrations, ".status.lastAppliedRevision")))) {
+        if (fetched && !migrated && (await applies(await fluxField(migrations, ".status.lastAppliedRevision")))) {
           migrated = true;
           step(`${to}'s migrations Job ran the promoted image (${to}-migrations applied it, Ready)`);
         }

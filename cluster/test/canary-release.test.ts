@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { REPO } from "../client/run-command.ts";
 import {
   baseAnalysis,
   type CanaryObservation,
@@ -8,7 +9,6 @@ import {
   releaseCourse,
   releaseFinished,
 } from "./canary-release.ts";
-import { REPO } from "./run-command.ts";
 
 const course = (...rows: [number, string, number, number?][]): CanaryObservation[] =>
   rows.map(([t, phase, canaryWeight, failedChecks = 0]) => ({ t, phase, canaryWeight, failedChecks }));

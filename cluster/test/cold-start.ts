@@ -1,7 +1,8 @@
 /** Scale from zero through Knative's activator: wait for no pods, then time one request. */
+
+import { viaIngress } from "../client/ingress.ts";
+import { kubectl, waitServiceReady } from "../client/kube.ts";
 import { echoService } from "./fixtures.ts";
-import { viaIngress } from "./ingress.ts";
-import { kubectl, waitServiceReady } from "./kube.ts";
 
 /** Scales to zero as soon as Knative allows: a 6 s stable window and no retention. */
 export const SCALE_TO_ZERO_FAST = {

@@ -4,9 +4,9 @@
  * GitRepository appear with the status of their Ready condition.
  */
 import { waitFor } from "@platform/processes/wait-for";
+import { type Condition, kubectlJson } from "../client/kube.ts";
+import { instantQuery } from "../client/prometheus.ts";
 import type { CheckResult } from "./check.ts";
-import { type Condition, kubectlJson } from "./kube.ts";
-import { instantQuery } from "./prometheus.ts";
 
 interface FluxObject {
   kind: string;

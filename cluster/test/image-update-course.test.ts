@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Condition, KnativeServiceWithImage } from "../client/kube.ts";
 import { releaseTagOf, rolloutHoldUp, stepFigures, tagsSet } from "./image-update-course.ts";
-import type { Condition, KnativeServiceWithImage } from "./kube.ts";
 
 describe("releaseTagOf", () => {
   it("reads the tag platform-images.sh --release prints last", () => {

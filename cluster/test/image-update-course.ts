@@ -1,7 +1,7 @@
 /** The image-update check's pure parts: the release tag a build printed, and each step's time. */
 
+import { imageOf, type KnativeServiceWithImage, servesLatestOnly } from "../client/kube.ts";
 import { imageSetters } from "../src/flux/image-setters.ts";
-import { imageOf, type KnativeServiceWithImage, servesLatestOnly } from "./kube.ts";
 
 /** The tag `platform-images.sh --release` printed last ("release main-<commit>-<unix time>"). */
 export function releaseTagOf(output: string): string {

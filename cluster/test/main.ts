@@ -13,6 +13,9 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { probeApi } from "../client/api-probes.ts";
+import { kubectl } from "../client/kube.ts";
+import { REPO, runCommand } from "../client/run-command.ts";
 import type { Check, CheckContext } from "./check.ts";
 import { alertingPath } from "./checks/alerting.ts";
 import { autoscaleK6 } from "./checks/autoscale-k6.ts";
@@ -20,13 +23,10 @@ import { flaggerCanary } from "./checks/flagger-canary.ts";
 import { gitopsReconcile } from "./checks/gitops.ts";
 import { imageUpdate } from "./checks/image-update.ts";
 import { minScaleHeartbeat } from "./checks/min-scale-heartbeat.ts";
-import { platformAnswers } from "./checks/platform-answers.ts";
 import { promotion } from "./checks/promotion.ts";
 import { rolloutUnderLoad } from "./checks/rollout-under-load.ts";
 import { scaleFromZero } from "./checks/scale-from-zero.ts";
 import { trafficSplit } from "./checks/traffic-split.ts";
-import { kubectl } from "./kube.ts";
-import { REPO, runCommand } from "./run-command.ts";
 
 /** A script of its own run as a check (it prints its figures; its exit code is the verdict). */
 function scriptCheck(name: string, script: string): Check {
@@ -41,7 +41,10 @@ function scriptCheck(name: string, script: string): Check {
 
 const SUITES: Record<string, Record<string, Check>> = {
   cluster: {
-    platform: platformAnswers,
+    platform: {
+      name: "platform Ready and the quickstart's flow through Kourier",
+      run: ({ namespace, log }) => probeApi(namespace, log),
+    },
     alerting: alertingPath,
     split: trafficSplit,
     "scale-from-zero": scaleFromZero,

@@ -10,11 +10,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual, promisify } from "node:util";
 import { parse } from "yaml";
+import { kubectlJson } from "../client/kube.ts";
+import { REPO } from "../client/run-command.ts";
 import { ENVIRONMENTS, PLATFORM_SECRETS, parseEnvFile, sealedDir } from "../src/flux/secrets.ts";
 import { CLUSTER_SECRETS_DIR, GIT_REPOSITORY, SOPS_AGE_KEY } from "../src/paths.ts";
 import type { CheckResult } from "./check.ts";
-import { kubectlJson } from "./kube.ts";
-import { REPO } from "./run-command.ts";
 
 const run = promisify(execFile);
 

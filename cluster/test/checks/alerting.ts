@@ -4,8 +4,8 @@
  * Alertmanager, sent by the host's Prometheus, routed to its own receiver.
  */
 import { waitFor } from "@platform/processes/wait-for";
+import { PROMETHEUS_URL } from "../../client/prometheus.ts";
 import type { Check } from "../check.ts";
-import { PROMETHEUS_URL } from "../prometheus.ts";
 
 export const ALERTMANAGER_URL = process.env.CLUSTER_ALERTMANAGER_URL ?? "http://127.0.0.1:9093";
 

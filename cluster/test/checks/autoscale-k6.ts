@@ -14,12 +14,12 @@
  */
 import { copyFile, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { INGRESS_URL } from "../../client/ingress.ts";
+import { demoApiKey, kubectl, kubectlJson, waitServiceRolledOut } from "../../client/kube.ts";
+import { PROMETHEUS_URL } from "../../client/prometheus.ts";
+import { REPO, runCommand } from "../../client/run-command.ts";
 import { type AutoscaleSummary, judgeAutoscale } from "../autoscale-verdict.ts";
 import type { Check, CheckResult } from "../check.ts";
-import { INGRESS_URL } from "../ingress.ts";
-import { demoApiKey, kubectl, kubectlJson, waitServiceRolledOut } from "../kube.ts";
-import { PROMETHEUS_URL } from "../prometheus.ts";
-import { REPO, runCommand } from "../run-command.ts";
 
 const RESULTS = join(REPO, "loadtest", "results");
 const SERVICE = "redirect";

@@ -13,6 +13,10 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { viaIngress } from "../../client/ingress.ts";
+import { kubectl, kubectlJson, waitServiceReady } from "../../client/kube.ts";
+import { clearAlertByHand, raiseAlertByHand } from "../../client/prometheus.ts";
+import { REPO } from "../../client/run-command.ts";
 import {
   baseAnalysis,
   type CanaryEvent,
@@ -26,10 +30,6 @@ import {
 } from "../canary-release.ts";
 import type { Check, CheckContext } from "../check.ts";
 import { echoService, parseEcho } from "../fixtures.ts";
-import { viaIngress } from "../ingress.ts";
-import { kubectl, kubectlJson, waitServiceReady } from "../kube.ts";
-import { clearAlertByHand, raiseAlertByHand } from "../prometheus.ts";
-import { REPO } from "../run-command.ts";
 import { renderStepChart } from "../step-chart.ts";
 
 const NAME = "canary";

@@ -14,11 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
+import { isReady, type KnativeService, kubectl, kubectlJson, reconcileNow } from "../../client/kube.ts";
+import { runCommand } from "../../client/run-command.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { verifyFluxStateMetrics } from "../flux-state-metrics.ts";
-import { isReady, type KnativeService, kubectl, kubectlJson, reconcileNow } from "../kube.ts";
-import { runCommand } from "../run-command.ts";
 import { verifySealedSecrets } from "../sealed-secrets.ts";
 
 const run = promisify(execFile);

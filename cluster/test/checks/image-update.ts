@@ -12,18 +12,24 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
+import {
+  fluxField,
+  type KnativeServiceWithImage,
+  kubectl,
+  kubectlJson,
+  pendingPods,
+  reconcileNow,
+} from "../../client/kube.ts";
+import { REPO, stdoutOf } from "../../client/run-command.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { type ImageStep, releaseTagOf, rolloutHoldUp, stepFigures, tagsSet } from "../image-update-course.ts";
-import { type KnativeServiceWithImage, kubectl, kubectlJson, pendingPods, reconcileNow } from "../kube.ts";
-import { REPO, stdoutOf } from "../run-command.ts";
 
 const run = promisify(execFile);
 /** The environments that follow main's newest build, each with its automation `<env>-images`. */
 const FOLLOWING = ["dev", "test"];
 
 const flux = (...args: string[]) => kubectl(["-n", "flux-system", ...args]);
-const jsonpath = (resource: string, path: string) => flux("get", resource, "-o", `jsonpath={${path}}`);
 
 export const imageUpdate: Check = {
   name: "Image automation: a new build of main pushed to the registry reaches dev and test by Flux alone (scan, policy, commit, apply)",
@@ -35,9 +41,7 @@ export const imageUpdate: Check = {
     if (missing.length > 0)
       return { ok: false, figures: [`not on the cluster: ${missing.join(", ")} (npm run cluster -- gitops)`] };
     // One ImagePolicy per image the platform builds (flux/infrastructure/images); every one but migrations is a function.
-    const images = (await flux("get", "imagepolicy", "-o", "jsonpath={.items[*].metadata.name}"))
-      .split(" ")
-      .filter(Boolean);
+    const images = (await fluxField("imagepolicy", ".items[*].metadata.name")).split(" ").filter(Boolean);
     const functions = images.filter((image) => image !== "migrations");
     if (functions.length === 0 || functions.length === images.length)
       return {
@@ -65,7 +69,7 @@ export const imageUpdate: Check = {
       await waitFor(
         async () => {
           for (const image of images)
-            if ((await jsonpath(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
+            if ((await fluxField(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
           return true;
         },
         { what: `every ImagePolicy to choose ${tag}`, timeoutMs: 120_000, intervalMs: 500 },
@@ -102,7 +106,7 @@ export const imageUpdate: Check = {
 
       await reconcileNow("gitrepository/flux-system");
       await waitFor(
-        async () => (await jsonpath("gitrepository/flux-system", ".status.artifact.revision")).endsWith(commit),
+        async () => (await fluxField("gitrepository/flux-system", ".status.artifact.revision")).endsWith(commit),
         {
           what: `the GitRepository to fetch ${commit.slice(0, 7)}`,
           timeoutMs: 120_000,
@@ -112,7 +116,7 @@ export const imageUpdate: Check = {
       step("fetched by source-controller");
 
       const appliedBy = async (kustomization: string) =>
-        (await jsonpath(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
+        (await fluxField(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
       await waitFor(
         async () => (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-migrations`)))).every(Boolean),
         {
@@ -136,7 +140,7 @@ export const imageUpdate: Check = {
       step(`every function Ready on ${tag}`);
 
       const pushes = await Promise.all(
-        FOLLOWING.map((env) => jsonpath(`imageupdateautomation/${env}-images`, ".status.lastPushCommit")),
+        FOLLOWING.map((env) => fluxField(`imageupdateautomation/${env}-images`, ".status.lastPushCommit")),
       );
       const figures = stepFigures(started, steps);
       figures.push(

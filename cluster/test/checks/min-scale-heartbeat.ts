@@ -15,9 +15,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { waitFor } from "@platform/processes/wait-for";
 import { request } from "undici";
+import { kubectl, waitServiceReady, watchPods } from "../../client/kube.ts";
 import type { Check } from "../check.ts";
 import { echoService } from "../fixtures.ts";
-import { kubectl, waitServiceReady, watchPods } from "../kube.ts";
 import { renderStepChart, type StepSeries } from "../step-chart.ts";
 
 const MIN_SCALE = 5;

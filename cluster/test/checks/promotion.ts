@@ -15,11 +15,17 @@ import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "@platform/processes/wait-for";
+import {
+  imageOf,
+  isCurrentAndReady,
+  type KnativeServiceWithImage,
+  kubectlJson,
+  servesLatestOnly,
+} from "../../client/kube.ts";
 import { promoteUnderLoad } from "../../delivery/promote-under-load.ts";
 import { pinnedImages } from "../../src/flux/promotion.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
-import { imageOf, isCurrentAndReady, type KnativeServiceWithImage, kubectlJson, servesLatestOnly } from "../kube.ts";
 
 const run = promisify(execFile);
 const FROM = "test";

@@ -1,8 +1,9 @@
 /** A new revision rolled out while steady load goes through Kourier: no request fails. */
+
+import { viaIngress } from "../../client/ingress.ts";
+import { kubectl, waitServiceReady } from "../../client/kube.ts";
 import type { Check } from "../check.ts";
 import { echoService, parseEcho } from "../fixtures.ts";
-import { viaIngress } from "../ingress.ts";
-import { kubectl, waitServiceReady } from "../kube.ts";
 
 const WORKERS = 4;
 const SECONDS = 45;

@@ -3,10 +3,11 @@
  * over 400 requests through Kourier, and a tag URL that reaches only its
  * revision.
  */
+
+import { viaIngress } from "../../client/ingress.ts";
+import { kubectl, waitServiceReady } from "../../client/kube.ts";
 import type { Check } from "../check.ts";
 import { echoService, parseEcho } from "../fixtures.ts";
-import { viaIngress } from "../ingress.ts";
-import { kubectl, waitServiceReady } from "../kube.ts";
 import { judgeSplit } from "../split-bound.ts";
 
 const REQUESTS = 400;

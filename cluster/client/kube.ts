@@ -40,6 +40,10 @@ export async function reconcileNow(...resources: string[]): Promise<void> {
   ]);
 }
 
+/** One field of a flux-system object, by JSONPath (".status.latestRef.tag"); "" when it or the object is not there. */
+export const fluxField = (resource: string, path: string): Promise<string> =>
+  kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
+
 export interface Condition {
   type: string;
   status: string;
