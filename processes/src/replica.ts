@@ -3,9 +3,9 @@
  * PORT, K_SERVICE, K_REVISION, K_CONFIGURATION and the manifest's environment,
  * probed for readiness as the manifest says, drained before it is stopped.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createInterface } from "node:readline";
+import { type NodeProcess, type NodeProcessStarter, spawnNode } from "./node-processes.ts";
 
 /** The headers Knative's queue-proxy sends when it probes the user container (pkg/queue/health). */
 const QUEUE_PROXY_PROBE = { "k-kubelet-probe": "queue", "user-agent": "kube-probe/1.33" };
@@ -25,6 +25,8 @@ export interface ReplicaSpec {
   terminationGraceMs?: number;
   /** Each line the process writes (stdout and stderr); without it, the output goes to the platform's own. */
   onOutput?: (line: string) => void;
+  /** How its process starts (a WarmNodePool, as the local platform's); spawned as `node <entry>` by default. */
+  processes?: NodeProcessStarter;
 }
 
 /**
@@ -37,34 +39,33 @@ export class Replica extends EventEmitter {
   inFlight = 0;
   readonly startedAt = Date.now();
   readyAt: number | undefined;
-  private readonly child: ChildProcess;
+  private readonly child: NodeProcess;
   private readonly exited: Promise<number | null>;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(readonly spec: ReplicaSpec) {
     super();
-    this.child = spawn(process.execPath, [spec.entry], {
-      env: {
-        ...process.env,
-        ...spec.env,
-        PORT: String(spec.port),
-        // Loopback only: on one machine nothing but the platform's ingress may reach a replica.
-        HOST: "127.0.0.1",
-        // Its admin port (/metrics, health): any free one on loopback, whatever the manifest says for a pod.
-        METRICS_PORT: "0",
-        METRICS_HOST: "127.0.0.1",
-        K_SERVICE: spec.service,
-        K_REVISION: spec.revision,
-        K_CONFIGURATION: spec.service,
-      },
-      stdio: ["ignore", spec.onOutput ? "pipe" : "inherit", spec.onOutput ? "pipe" : "inherit"],
+    this.child = (spec.processes ?? spawnNode).start(spec.entry, {
+      ...process.env,
+      ...spec.env,
+      PORT: String(spec.port),
+      // Loopback only: on one machine nothing but the platform's ingress may reach a replica.
+      HOST: "127.0.0.1",
+      // Its admin port (/metrics, health): any free one on loopback, whatever the manifest says for a pod.
+      METRICS_PORT: "0",
+      METRICS_HOST: "127.0.0.1",
+      K_SERVICE: spec.service,
+      K_REVISION: spec.revision,
+      K_CONFIGURATION: spec.service,
     });
     const { onOutput } = spec;
     if (onOutput) {
-      for (const stream of [this.child.stdout, this.child.stderr]) {
-        if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onOutput);
-      }
+      for (const stream of [this.child.stdout, this.child.stderr])
+        createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", onOutput);
+    } else {
+      this.child.stdout.pipe(process.stdout, { end: false });
+      this.child.stderr.pipe(process.stderr, { end: false });
     }
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code) => {

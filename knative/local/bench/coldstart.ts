@@ -2,10 +2,11 @@
  * npm run bench:coldstart — time from a request to a revision at zero to its
  * response, through the real request path (activator hold, replica process of
  * the revision's bundle, readiness probe). Repeats it, scaling back to zero
- * between runs, alternating starts with and without the revision's V8 code
- * cache and, as the anchor, `node -e 0` (the least any process start can
- * cost here). Ends with `ratio vs node <cold start p50 / node p50>` and
- * `p50 <n> ms` (with the cache: every start but a revision's first).
+ * between runs, alternating a replica in a warm process (as npm start runs
+ * them: WarmNodePool), one in a process spawned for it and, as the anchor,
+ * `node -e 0` (the least any process start can cost here). Ends with
+ * `ratio vs node <cold start p50 / node p50>` and `p50 <n> ms` (warm, with the
+ * code cache: every start but a revision's first).
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +18,7 @@ import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
 import { bundleFunction } from "@platform/processes/bundle";
 import { freePort } from "@platform/processes/free-port";
+import { type NodeProcessStarter, spawnNode, WarmNodePool } from "@platform/processes/node-processes";
 import { RevisionRuntime } from "../src/replicas/revision-runtime.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -30,47 +32,62 @@ const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(),
 try {
   await runMigrations(pg.url());
   const entry = await bundleFunction(SERVICE, join(dir, "bundle"));
-  const runtime = new RevisionRuntime(
-    {
-      service: SERVICE,
-      revision: `${SERVICE}-00001`,
-      entry,
-      env: { DATABASE_URL: pg.url(), LOG_LEVEL: "warn" },
-      readinessPath: "/health/readiness",
-      containerConcurrency: 0,
-      timeoutSeconds: 30,
-    },
-    freePort,
-  );
-  runtime.onDemand = () => void runtime.scaleTo(1);
-  const server = createServer((req, res) => void runtime.handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/liveness`;
-
-  // Alternating: a start with the revision's V8 code cache (as every start after its first),
-  // and one without it (the cache deleted first, as at a revision's very first start).
-  log(`${RUNS} cold starts of ${SERVICE} each way (request to a revision at zero -> response)`);
-  const times = { cached: [] as number[], uncached: [] as number[], "node -e 0": [] as number[] };
-  const coldStart = async (): Promise<number> => {
-    const started = performance.now();
-    const res = await fetch(url, { headers: { "k-kubelet-probe": "queue" } }); // health answers Knative's probes only
-    const ms = performance.now() - started;
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-    await runtime.scaleTo(0);
-    return ms;
+  const pool = new WarmNodePool();
+  // The same revision twice: its replicas' processes taken from the pool (as npm start does), or each spawned.
+  const revision = async (processes: NodeProcessStarter) => {
+    const runtime = new RevisionRuntime(
+      {
+        service: SERVICE,
+        revision: `${SERVICE}-00001`,
+        entry,
+        env: { DATABASE_URL: pg.url(), LOG_LEVEL: "warn" },
+        readinessPath: "/health/readiness",
+        containerConcurrency: 0,
+        timeoutSeconds: 30,
+        processes,
+      },
+      freePort,
+    );
+    runtime.onDemand = () => void runtime.scaleTo(1);
+    const server = createServer((req, res) => void runtime.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health/liveness`;
+    const coldStart = async (): Promise<number> => {
+      const started = performance.now();
+      const res = await fetch(url, { headers: { "k-kubelet-probe": "queue" } }); // health answers Knative's probes only
+      const ms = performance.now() - started;
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      await runtime.scaleTo(0);
+      return ms;
+    };
+    const close = async () => {
+      await runtime.stopAll();
+      server.close();
+    };
+    return { coldStart, close };
   };
-  await coldStart(); // writes the cache
+  const warm = await revision(pool);
+  const spawned = await revision(spawnNode);
+
+  // Alternating, each with the revision's V8 code cache (as every start after its first): a
+  // replica in a warm process (npm start's way: Node started before the request, the next one
+  // warming after it), in a process spawned for it, and the anchor, `node -e 0`.
+  log(`${RUNS} cold starts of ${SERVICE} each way (request to a revision at zero -> response)`);
+  const times = { warm: [] as number[], spawned: [] as number[], "node -e 0": [] as number[] };
+  await spawned.coldStart(); // writes the code cache
   for (let run = 1; run <= RUNS; run++) {
-    times.cached.push(await coldStart());
-    await rm(`${entry.replace(/main\.cjs$/, "bundle.cjs")}.v8-cache`);
-    times.uncached.push(await coldStart());
+    // A revision is scaled to zero long after the last start: the next warm process is up.
+    await pool.warmed();
+    times.warm.push(await warm.coldStart());
+    times.spawned.push(await spawned.coldStart());
     times["node -e 0"].push(await nodeStart());
     log(
-      `  run ${String(run).padStart(2)}: ${times.cached.at(-1)?.toFixed(0)} ms with the code cache, ${times.uncached.at(-1)?.toFixed(0)} ms without, node -e 0 ${times["node -e 0"].at(-1)?.toFixed(0)} ms`,
+      `  run ${String(run).padStart(2)}: ${times.warm.at(-1)?.toFixed(0)} ms warm, ${times.spawned.at(-1)?.toFixed(0)} ms spawned, node -e 0 ${times["node -e 0"].at(-1)?.toFixed(0)} ms`,
     );
   }
-  await runtime.stopAll();
-  server.close();
+  await warm.close();
+  await spawned.close();
+  pool.close();
   const quantile = (values: number[], q: number) => {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
@@ -80,13 +97,10 @@ try {
       `${name.padEnd(9)} min ${quantile(values, 0).toFixed(0)} ms, p50 ${quantile(values, 0.5).toFixed(0)} ms, p90 ${quantile(values, 0.9).toFixed(0)} ms`,
     );
   }
-  log(
-    `ratio ${(quantile(times.cached, 0.5) / quantile(times.uncached, 0.5)).toFixed(2)} (p50 with the code cache / without)`,
-  );
-  log(
-    `ratio vs node ${(quantile(times.cached, 0.5) / quantile(times["node -e 0"], 0.5)).toFixed(2)} (cold start p50 / node -e 0 p50)`,
-  );
-  log(`p50 ${quantile(times.cached, 0.5).toFixed(0)} ms`);
+  const p50 = (name: keyof typeof times) => quantile(times[name], 0.5);
+  log(`ratio ${(p50("warm") / p50("spawned")).toFixed(2)} (p50 in a warm process / spawned)`);
+  log(`ratio vs node ${(p50("warm") / p50("node -e 0")).toFixed(2)} (cold start p50 / node -e 0 p50)`);
+  log(`p50 ${p50("warm").toFixed(0)} ms`);
 } finally {
   await pg.stop();
   await rm(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
  * traffic step by step; the route reconciler decides what each host serves
  * and the ingress serves it. One clock times them all.
  */
+import { WarmNodePool } from "@platform/processes/node-processes";
 import type { CanaryState } from "../canary/analysis.ts";
 import { type Clock, startTicker, systemClock, type Ticker } from "../clock.ts";
 import type { RevisionStatus, ServiceStatus } from "../control-api/contract.ts";
@@ -70,6 +71,8 @@ export class LocalServing {
   private tickers: Ticker[] = [];
   private readonly releases: Releases;
   private readonly clock: Clock;
+  /** Every replica's process starts from here: Node already up, a cold start is the bundle's alone. */
+  private readonly processes = new WarmNodePool();
 
   constructor(private readonly options: LocalServingOptions) {
     this.clock = options.clock ?? systemClock;
@@ -79,6 +82,7 @@ export class LocalServing {
       clock: this.clock,
       scaleToZero: options.scaleToZero ?? true,
       echoReplicaLogs: options.echoReplicaLogs ?? false,
+      processes: this.processes,
       reachable: (revision) => this.routed.has(revision),
       starting: (revision) => this.routed.add(revision),
       failed: (revision) => this.routed.delete(revision),
@@ -234,6 +238,7 @@ export class LocalServing {
     for (const ticker of this.tickers.splice(0)) ticker.stop();
     this.releases.stop();
     await this.reconciler.stop();
+    this.processes.close();
     await this.ingress.close();
   }
 

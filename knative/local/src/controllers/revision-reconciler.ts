@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { bundleFunction } from "@platform/processes/bundle";
 import { freePort } from "@platform/processes/free-port";
+import type { NodeProcessStarter } from "@platform/processes/node-processes";
 import type { AutoscalerConfig } from "../autoscaler/config-autoscaler.ts";
 import { RevisionAutoscaler, TICK_MS } from "../autoscaler/revision-autoscaler.ts";
 import { type Clock, type ClockTimer, startTicker, type Ticker } from "../clock.ts";
@@ -43,6 +44,8 @@ export interface RevisionReconcilerOptions {
   clock: Clock;
   scaleToZero: boolean;
   echoReplicaLogs: boolean;
+  /** How replicas' processes start. */
+  processes: NodeProcessStarter;
   /** Whether a route sends the revision traffic (or it is starting): its min-scale holds only then. */
   reachable: (revision: string) => boolean;
   /** A new revision is starting: routing holds it reachable while it does. */
@@ -83,6 +86,7 @@ export class RevisionReconciler {
         containerConcurrency: service.containerConcurrency,
         timeoutSeconds: service.timeoutSeconds,
         ...(this.options.echoReplicaLogs ? { echoLogs: true } : {}),
+        processes: this.options.processes,
       },
       freePort,
       clock,

@@ -8,6 +8,7 @@
  * latency and timeoutSeconds are real time, as they bound real I/O.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NodeProcessStarter } from "@platform/processes/node-processes";
 import { Replica } from "@platform/processes/replica";
 import { type Clock, type ClockTimer, systemClock } from "../clock.ts";
 import { Breaker, QUEUE_FULL_MESSAGE } from "../request-path/breaker.ts";
@@ -33,6 +34,8 @@ export interface RevisionConfig {
   terminationGraceMs?: number;
   /** Also write each replica's output to the platform's own (as `npm start` does). */
   echoLogs?: boolean;
+  /** How replicas' processes start (the platform's WarmNodePool); spawned one by one by default. */
+  processes?: NodeProcessStarter;
 }
 
 /** Where a request goes on the replica: the origin-form target, and the authority to send as Host. */
@@ -293,6 +296,7 @@ export class RevisionRuntime {
       env: this.config.env,
       readinessPath: this.config.readinessPath,
       ...(this.config.terminationGraceMs ? { terminationGraceMs: this.config.terminationGraceMs } : {}),
+      ...(this.config.processes ? { processes: this.config.processes } : {}),
       onOutput: (line) => {
         this.logs.push(`[${id}] ${line}`);
         if (this.config.echoLogs) process.stdout.write(`${line}\n`);
