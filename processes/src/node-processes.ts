@@ -103,14 +103,16 @@ export class WarmNodePool implements NodeProcessStarter {
       startedWith,
       warmed: new Promise((resolve) => {
         signal.once("data", () => resolve());
-        child.once("exit", () => resolve());
+        signal.once("close", () => resolve());
       }),
     };
     signal.resume();
-    // Dead before it was taken: the next start spawns, and takes no dead process from here.
-    child.once("exit", () => {
+    // Dead (or never started) before it was taken: the next start spawns, and takes no dead process from here.
+    const gone = () => {
       if (this.idle === warm) this.idle = undefined;
-    });
+    };
+    child.once("exit", gone);
+    child.once("error", gone);
     this.idle = warm;
   }
 }
