@@ -1,4 +1,4 @@
-/** kubectl against the cluster's admin kubeconfig, for the cluster tests. */
+/** kubectl against the cluster's admin kubeconfig, and what the cluster's tests, delivery commands and benches read of it. */
 
 import { execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
