@@ -44,6 +44,14 @@ describe("tagsSet", () => {
     expect(tagsSet(file("main-a-2", "0.1.0"), ["links", "web"], "main-a-2")).toBe(false);
     expect(tagsSet(file("main-a-2", "main-a-2"), ["links", "web", "migrations"], "main-a-2")).toBe(false);
   });
+
+  it("does not while one environment's file lags behind another's, whichever comes first", () => {
+    const dev = file("main-a-2", "0.1.0");
+    const test = file("main-a-2", "main-a-2");
+    expect(tagsSet(`${dev}\n${test}`, ["links", "web"], "main-a-2")).toBe(false);
+    expect(tagsSet(`${test}\n${dev}`, ["links", "web"], "main-a-2")).toBe(false);
+    expect(tagsSet(`${test}\n${test}`, ["links", "web"], "main-a-2")).toBe(true);
+  });
 });
 
 describe("rolloutHoldUp", () => {

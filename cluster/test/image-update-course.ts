@@ -27,10 +27,14 @@ export function stepFigures(started: number, steps: readonly ImageStep[]): strin
   });
 }
 
-/** Whether the kustomization files' setters hold `tag` for every one of `policies`. */
+/**
+ * Whether the kustomization files hold `tag` in every setter of `policies`, and
+ * each policy has one. Every setter counts: one environment's stale setter is
+ * not hidden by another's of the same policy that already moved.
+ */
 export function tagsSet(kustomizations: string, policies: readonly string[], tag: string): boolean {
-  const written = new Map(imageSetters(kustomizations).map((s) => [s.policy, s.tag]));
-  return policies.every((p) => written.get(p) === tag);
+  const setters = imageSetters(kustomizations).filter((s) => policies.includes(s.policy));
+  return policies.every((p) => setters.some((s) => s.policy === p)) && setters.every((s) => s.tag === tag);
 }
 
 /**

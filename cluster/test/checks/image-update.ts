@@ -83,14 +83,19 @@ export const imageUpdate: Check = {
         async () => {
           commit = await git("rev-parse", "refs/heads/main");
           if (commit === base) return false;
-          const setters = await Promise.all(
-            FOLLOWING.flatMap((env) =>
-              ["functions", "migrations"].map((part) =>
-                git("show", `${commit}:flux/apps/${env}/${part}/kustomization.yaml`),
-              ),
+          // Each environment's own setters (functions and migrations) must all hold the tag.
+          const environments = await Promise.all(
+            FOLLOWING.map(async (env) =>
+              (
+                await Promise.all(
+                  ["functions", "migrations"].map((part) =>
+                    git("show", `${commit}:flux/apps/${env}/${part}/kustomization.yaml`),
+                  ),
+                )
+              ).join("\n"),
             ),
           );
-          return tagsSet(setters.join("\n"), images, tag);
+          return environments.every((setters) => tagsSet(setters, images, tag));
         },
         {
           what: `${FOLLOWING.join(" and ")}'s automations to push ${tag} for every image`,
@@ -105,8 +110,20 @@ export const imageUpdate: Check = {
       log(`${commits} commit(s) by ${[...authors].join(", ")}: ${changed.join(", ")}`);
 
       await reconcileNow("gitrepository/flux-system");
+      // Flux's revisions ("main@sha1:<commit>") count once they hold the commit: an automation may push after it.
+      const holdsCommit = async (revision: string) => {
+        const applied = revision.split(":").at(-1) ?? "";
+        return (
+          applied === commit ||
+          (/^[0-9a-f]{40}$/.test(applied) &&
+            (await git("merge-base", "--is-ancestor", commit, applied).then(
+              () => true,
+              () => false,
+            )))
+        );
+      };
       await waitFor(
-        async () => (await fluxField("gitrepository/flux-system", ".status.artifact.revision")).endsWith(commit),
+        async () => holdsCommit(await fluxField("gitrepository/flux-system", ".status.artifact.revision")),
         {
           what: `the GitRepository to fetch ${commit.slice(0, 7)}`,
           timeoutMs: 120_000,
@@ -116,7 +133,7 @@ export const imageUpdate: Check = {
       step("fetched by source-controller");
 
       const appliedBy = async (kustomization: string) =>
-        (await fluxField(`kustomization/${kustomization}`, ".status.lastAppliedRevision")).endsWith(commit);
+        holdsCommit(await fluxField(`kustomization/${kustomization}`, ".status.lastAppliedRevision"));
       await waitFor(
         async () => (await Promise.all(FOLLOWING.map((env) => appliedBy(`${env}-migrations`)))).every(Boolean),
         {
