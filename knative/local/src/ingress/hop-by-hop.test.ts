@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionOptions, endToEndHeaders } from "./hop-by-hop.ts";
+import { connectionOptions, endToEndHeaders, endToEndRawHeaders } from "./hop-by-hop.ts";
 
 describe("connectionOptions", () => {
   it.each([
@@ -40,5 +40,41 @@ describe("endToEndHeaders", () => {
       "content-type": "text/plain",
       "x-a": ["1", "2"],
     });
+  });
+});
+
+describe("endToEndRawHeaders", () => {
+  it("drops the hop-by-hop fields, keeps repeated ones as they came, and replaces Host when asked", () => {
+    const raw = [
+      "Host",
+      "s.default.localhost",
+      "Connection",
+      "keep-alive, X-Hop",
+      "connection",
+      "x-other",
+      "Keep-Alive",
+      "timeout=5",
+      "Transfer-Encoding",
+      "chunked",
+      "X-Hop",
+      "secret",
+      "x-other",
+      "secret",
+      "Accept",
+      "text/html",
+      "accept",
+      "*/*",
+      "Content-Type",
+      "a",
+      "content-type",
+      "b",
+    ];
+    const kept = ["Accept", "text/html", "accept", "*/*", "Content-Type", "a", "content-type", "b"];
+    expect(endToEndRawHeaders(raw)).toEqual(["Host", "s.default.localhost", ...kept]);
+    expect(endToEndRawHeaders(raw, "h:8080")).toEqual(["Host", "h:8080", ...kept]);
+  });
+
+  it("keeps everything when nothing is hop-by-hop", () => {
+    expect(endToEndRawHeaders(["x-a", "1", "X-A", "2"])).toEqual(["x-a", "1", "X-A", "2"]);
   });
 });

@@ -18,12 +18,14 @@ const ALWAYS = new Set([
 /** The names a Connection header lists, lower case (it may come as several fields). */
 export function connectionOptions(connection: string | string[] | undefined): string[] {
   const fields = Array.isArray(connection) ? connection : connection === undefined ? [] : [connection];
-  return fields.flatMap((field) =>
-    field
-      .split(",")
-      .map((name) => name.trim().toLowerCase())
-      .filter((name) => name.length > 0),
-  );
+  const names: string[] = [];
+  for (const field of fields) {
+    for (const option of field.split(",")) {
+      const name = option.trim().toLowerCase();
+      if (name.length > 0) names.push(name);
+    }
+  }
+  return names;
 }
 
 /** The headers to forward: all but the hop-by-hop ones. On every proxied request and answer, so no set is built for it. */
@@ -38,6 +40,30 @@ export function endToEndHeaders(
     const lower = name.toLowerCase();
     if (ALWAYS.has(lower) || named.includes(lower)) continue;
     out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The same for a request's raw fields (`name, value, name, value, ...`, as
+ * node:http's rawHeaders), with the Host field's value replaced when `host`
+ * is given. Repeated fields stay as they came: node:http's `headers` object
+ * would join some and drop others.
+ */
+export function endToEndRawHeaders(raw: readonly string[], host?: string): string[] {
+  let named: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 10 && name.toLowerCase() === "connection") {
+      named = [...(named ?? []), ...connectionOptions(raw[i + 1])];
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (ALWAYS.has(lower) || named?.includes(lower)) continue;
+    out.push(name, host !== undefined && lower === "host" ? host : (raw[i + 1] as string));
   }
   return out;
 }

@@ -2,7 +2,8 @@
  * The ingress and a revision's request path against clients that fetch cannot
  * play: raw sockets (node:net) sending duplicate Host fields, absolute-form
  * targets, Connection-named headers, bodies a replica refuses early, and
- * bodies trickled past timeoutSeconds. A real replica (the echo fixture).
+ * bodies trickled past timeoutSeconds, clients that leave before their
+ * answer. A real replica (the echo fixture).
  */
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -96,6 +97,20 @@ describe("the ingress against raw clients", () => {
     await until(() => runtime.inFlight === 0);
     // containerConcurrency is 1: the slot is free again for the next request.
     expect((await exchange(`GET /slow?ms=1 HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`)).status).toBe(200);
+  });
+
+  it("frees the slot of a client that leaves, and counts it as the client's (499), not as a 5xx", async () => {
+    const count = (statusClass: string) => runtime.totals.get("")?.byClass.get(statusClass) ?? 0;
+    const before = { "4xx": count("4xx"), "5xx": count("5xx") };
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(`GET /slow?ms=60000 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+    await until(() => runtime.inFlight === 1);
+    socket.destroy();
+    await until(() => runtime.inFlight === 0);
+    // Not the revision's failure, which a canary would judge; past timeoutSeconds (1 s) it would have been a 504.
+    expect(count("4xx")).toBe(before["4xx"] + 1);
+    expect(count("5xx")).toBe(before["5xx"]);
   });
 });
 

@@ -13,6 +13,7 @@ import { Replica } from "@platform/processes/replica";
 import { type Clock, type ClockTimer, systemClock } from "../clock.ts";
 import { Breaker, QUEUE_FULL_MESSAGE } from "../request-path/breaker.ts";
 import { ConcurrencyMeter, scrapeRevision } from "../request-path/concurrency-meter.ts";
+import { Deadline } from "../request-path/deadline.ts";
 import { ReplicaPicker } from "../request-path/replica-picker.ts";
 import { afterCrash } from "./crash-backoff.ts";
 import { LogRing } from "./log-ring.ts";
@@ -204,20 +205,13 @@ export class RevisionRuntime {
   private async serve(
     req: IncomingMessage,
     res: ServerResponse,
-    deadline: number,
+    deadlineAt: number,
     forwarded: ForwardedTarget = { path: req.url ?? "/", host: undefined },
   ): Promise<number> {
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => {
-        // A client still sending when the time is up loses its connection: nothing more is read from it.
-        cutOff(req, res);
-        timeout.abort();
-      },
-      Math.max(1, deadline - Date.now()),
-    );
+    // A client still sending when the time is up loses its connection: nothing more is read from it.
+    const deadline = new Deadline(deadlineAt - Date.now(), () => cutOff(req, res));
     try {
-      const replica = this.failure ? undefined : (this.pick() ?? (await this.waitForReplica(deadline)));
+      const replica = this.failure ? undefined : (this.pick() ?? (await this.waitForReplica(deadlineAt)));
       if (!replica) {
         const failure = this.failure as RevisionFailure | undefined;
         if (failure) return answer(res, 503, `revision ${this.config.revision} failed: ${failure.reason}`);
@@ -227,16 +221,16 @@ export class RevisionRuntime {
       // queue-proxy counts a request from its arrival, waiting for a slot included.
       const meter = this.meters.get(replica) as ConcurrencyMeter;
       meter.started(this.clock.now());
-      const admitted = await breaker.acquire(timeout.signal);
+      const slot = breaker.acquire(deadline);
+      // Awaited only when it has to wait: most requests get a slot at once.
+      const admitted = typeof slot === "boolean" ? slot : await slot;
       if (!admitted) {
         meter.finished(this.clock.now());
-        return timeout.signal.aborted
-          ? answer(res, 504, REQUEST_TIMEOUT_MESSAGE)
-          : answer(res, 503, QUEUE_FULL_MESSAGE);
+        return deadline.expired ? answer(res, 504, REQUEST_TIMEOUT_MESSAGE) : answer(res, 503, QUEUE_FULL_MESSAGE);
       }
       replica.requestStarted();
       try {
-        return await proxy(req, res, replica, timeout.signal, forwarded);
+        return await proxy(req, res, replica, deadline, forwarded);
       } finally {
         meter.finished(this.clock.now());
         replica.requestFinished();
@@ -245,8 +239,8 @@ export class RevisionRuntime {
     } finally {
       // A client still sending after its answer (one the replica gave early) is read to the end and discarded,
       // as Node does, but not past timeoutSeconds.
-      if (req.complete) clearTimeout(timer);
-      else for (const event of ["end", "close"]) req.once(event, () => clearTimeout(timer));
+      if (req.complete) deadline.clear();
+      else for (const event of ["end", "close"]) req.once(event, () => deadline.clear());
     }
   }
 
@@ -259,10 +253,8 @@ export class RevisionRuntime {
 
   private pick(): Replica | undefined {
     const ready = this.replicas.filter((r) => r.phase === "ready");
-    const chosen = this.picker.pick(ready.map((r) => ({ id: r.spec.id, inFlight: r.inFlight })));
-    if (chosen) return ready.find((r) => r.spec.id === chosen.id);
     // All at their limit: queue on the least busy one (its breaker decides).
-    return ready.sort((a, b) => a.inFlight - b.inFlight)[0];
+    return this.picker.pick(ready) ?? ready.sort((a, b) => a.inFlight - b.inFlight)[0];
   }
 
   private waitForReplica(deadline: number): Promise<Replica | undefined> {

@@ -4,6 +4,8 @@
  * 10 x capacity waiting; beyond that the request is refused at once with 503
  * `pending request queue full`. Capacity 0 means unlimited.
  */
+import type { Deadline } from "./deadline.ts";
+
 export const QUEUE_FULL_MESSAGE = "pending request queue full";
 
 export class Breaker {
@@ -21,28 +23,29 @@ export class Breaker {
   }
 
   /**
-   * False at once when the queue is full; otherwise resolves true when a slot
-   * is free, or false if `signal` aborts first (the request gave up its place).
+   * True at once when a slot is free; false at once when the queue is full;
+   * otherwise resolves true when a slot is free, or false if the deadline
+   * passes first (the request gave up its place).
    */
-  acquire(signal?: AbortSignal): Promise<boolean> | boolean {
+  acquire(deadline?: Deadline): Promise<boolean> | boolean {
     if (this.capacity === 0 || this.active < this.capacity) {
       this.active++;
       return true;
     }
-    if (this.waiting.length >= this.capacity * 10 || signal?.aborted) return false;
+    if (this.waiting.length >= this.capacity * 10 || deadline?.expired) return false;
     return new Promise((resolve) => {
+      let done: (() => void) | undefined;
       const admit = () => {
-        signal?.removeEventListener("abort", leave);
+        done?.();
         this.active++;
         resolve(true);
       };
-      const leave = () => {
+      this.waiting.push(admit);
+      done = deadline?.waiting(() => {
         const i = this.waiting.indexOf(admit);
         if (i >= 0) this.waiting.splice(i, 1);
         resolve(false);
-      };
-      signal?.addEventListener("abort", leave, { once: true });
-      this.waiting.push(admit);
+      });
     });
   }
 

@@ -5,8 +5,7 @@
  * with a free slot otherwise. Pure: randomness and load are passed in.
  */
 export interface ReplicaLoad {
-  id: string;
-  inFlight: number;
+  readonly inFlight: number;
 }
 
 export type PickPolicy = "power-of-two" | "first-available" | "round-robin";
@@ -25,7 +24,7 @@ export class ReplicaPicker {
   ) {}
 
   /** A replica for the next request, or undefined when none can take it now. */
-  pick(replicas: ReplicaLoad[]): ReplicaLoad | undefined {
+  pick<R extends ReplicaLoad>(replicas: readonly R[]): R | undefined {
     if (replicas.length === 0) return undefined;
     const cc = this.containerConcurrency;
     switch (policyFor(cc)) {
@@ -34,15 +33,15 @@ export class ReplicaPicker {
         const a = Math.floor(this.random() * replicas.length);
         let b = Math.floor(this.random() * (replicas.length - 1));
         if (b >= a) b++;
-        const first = replicas[a] as ReplicaLoad;
-        const second = replicas[b] as ReplicaLoad;
+        const first = replicas[a] as R;
+        const second = replicas[b] as R;
         return second.inFlight < first.inFlight ? second : first;
       }
       case "first-available":
         return replicas.find((r) => r.inFlight < cc);
       case "round-robin": {
         for (let i = 0; i < replicas.length; i++) {
-          const candidate = replicas[(this.next + i) % replicas.length] as ReplicaLoad;
+          const candidate = replicas[(this.next + i) % replicas.length] as R;
           if (candidate.inFlight < cc) {
             this.next = (this.next + i + 1) % replicas.length;
             return candidate;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Breaker } from "./breaker.ts";
 import { ConcurrencyMeter } from "./concurrency-meter.ts";
+import { Deadline } from "./deadline.ts";
 import { policyFor, ReplicaPicker } from "./replica-picker.ts";
 
 describe("ConcurrencyMeter", () => {
@@ -31,20 +32,22 @@ describe("Breaker", () => {
     expect(breaker.queued).toBe(19);
   });
 
-  it("gives a waiting request's place up when its signal aborts", async () => {
+  it("gives a waiting request's place up when its deadline passes", async () => {
     const breaker = new Breaker(1);
     expect(breaker.acquire()).toBe(true);
-    const timeout = new AbortController();
-    const waiting = breaker.acquire(timeout.signal);
+    const deadline = new Deadline(60_000);
+    const waiting = breaker.acquire(deadline);
     const next = breaker.acquire();
     expect(breaker.queued).toBe(2);
-    timeout.abort();
+    deadline.expire();
     expect(await waiting).toBe(false);
     expect(breaker.queued).toBe(1);
     breaker.release();
     expect(await next).toBe(true);
     expect(breaker.inFlight).toBe(1);
-    expect(breaker.acquire(AbortSignal.abort())).toBe(false);
+    const passed = new Deadline(60_000);
+    passed.expire();
+    expect(breaker.acquire(passed)).toBe(false);
   });
 
   it("is unlimited with capacity 0", () => {
