@@ -16,8 +16,11 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Mean requests per second over the run. */
   rps: number;
+  /** Latency percentiles in whole ms (autocannon's resolution). */
   p50: number;
   p99: number;
+  /** Mean latency, ms, not rounded. */
+  mean: number;
   /** Connection errors, timeouts and answers other than 2xx. */
   errors: number;
 }
@@ -41,6 +44,7 @@ export function loadWithAutocannon(url: string, options: LoadOptions): Promise<L
           rps: r.requests.average,
           p50: r.latency.p50,
           p99: r.latency.p99,
+          mean: r.latency.mean,
           errors: r.errors + r.timeouts + r.non2xx,
         });
       } catch (error) {

@@ -2,14 +2,20 @@
  * npm run bench:ingress — the same load (autocannon) through the local
  * Serving's ingress (Host routing, split, breaker, metering, proxy), through
  * Envoy with one worker and a static route (Kourier's data plane, the anchor),
- * and straight at the one replica behind both, in alternating rounds. Prints
- * requests per second and latency for each, the p50 each proxy adds, and ends
- * with `ratio <ingress/direct>` and `ratio vs envoy <ingress/envoy>`.
+ * through a bare Node proxy (node:http and undici and nothing else: the floor
+ * of any proxy on Node), and straight at the one replica behind all three, in
+ * alternating rounds. Prints requests per second and latency for each, the
+ * p50 and mean each proxy adds (autocannon's percentiles are whole ms), and
+ * ends with `ratio <ingress/direct>`, `ratio vs envoy <ingress/envoy>` and
+ * `ratio vs bare node <ingress/bare>`.
  */
 
+import { fork } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runMigrations } from "@platform/db";
 import { startEmbeddedPostgres } from "@platform/db/embedded";
 import { type LoadResult, loadWithAutocannon } from "@platform/processes/autocannon";
@@ -59,17 +65,32 @@ try {
     dir,
   );
 
+  const barePort = await freePort();
+  const bare = fork(fileURLToPath(new URL("./bare-node-proxy.mjs", import.meta.url)), [
+    String(barePort),
+    new URL(replica.url).port,
+  ]);
+  await once(bare, "message");
+
   const path = "/health/liveness";
   const probe = { "k-kubelet-probe": "queue" }; // the kit answers health to Knative's probes only
   const targets = {
     direct: () => load(`${replica.url}${path}`, probe, SECONDS),
     envoy: () => load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, SECONDS),
+    bare: () => load(`http://127.0.0.1:${barePort}${path}`, { host, ...probe }, SECONDS),
     ingress: () => load(`http://127.0.0.1:${port}${path}`, { host, ...probe }, SECONDS),
   };
-  log(`warming up, then ${ROUNDS} rounds of ${SECONDS} s each of direct, envoy, ingress; ${CONNECTIONS} connections`);
+  log(
+    `warming up, then ${ROUNDS} rounds of ${SECONDS} s each of ${Object.keys(targets).join(", ")}; ${CONNECTIONS} connections`,
+  );
   await load(`${replica.url}${path}`, probe, 2);
   await load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, 2);
-  const runs = { direct: [] as LoadResult[], envoy: [] as LoadResult[], ingress: [] as LoadResult[] };
+  const runs = {
+    direct: [] as LoadResult[],
+    envoy: [] as LoadResult[],
+    bare: [] as LoadResult[],
+    ingress: [] as LoadResult[],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run());
     log(
@@ -79,17 +100,32 @@ try {
     );
   }
   await envoy.stop();
+  bare.kill();
   const mean = (r: LoadResult[], k: keyof LoadResult) => r.reduce((s, x) => s + x[k], 0) / r.length;
   const row = (name: string, r: LoadResult[]) =>
     `${name.padEnd(8)} ${mean(r, "rps").toFixed(0).padStart(7)} req/s   p50 ${mean(r, "p50").toFixed(1)} ms   p99 ${mean(r, "p99").toFixed(1)} ms   errors ${mean(r, "errors")}`;
   log("");
   log(row("direct", runs.direct));
   log(row("envoy", runs.envoy));
+  log(row("bare", runs.bare));
   log(row("ingress", runs.ingress));
-  const added = (r: LoadResult[]) => (mean(r, "p50") - mean(runs.direct, "p50")).toFixed(1);
-  log(`p50 added: ingress ${added(runs.ingress)} ms, envoy ${added(runs.envoy)} ms`);
-  log(`ratio ${(mean(runs.ingress, "rps") / mean(runs.direct, "rps")).toFixed(2)}`);
-  log(`ratio vs envoy ${(mean(runs.ingress, "rps") / mean(runs.envoy, "rps")).toFixed(2)}`);
+  const added = (r: LoadResult[], k: "p50" | "mean") =>
+    (mean(r, k) - mean(runs.direct, k)).toFixed(k === "p50" ? 1 : 2);
+  for (const k of ["p50", "mean"] as const) {
+    log(
+      `${k} added: ingress ${added(runs.ingress, k)} ms, envoy ${added(runs.envoy, k)} ms, bare node ${added(runs.bare, k)} ms`,
+    );
+  }
+  const ratio = (a: LoadResult[], b: LoadResult[]) => (mean(a, "rps") / mean(b, "rps")).toFixed(2);
+  log(`bare node vs envoy ${ratio(runs.bare, runs.envoy)}`);
+  log(`ratio ${ratio(runs.ingress, runs.direct)}`);
+  log(`ratio vs envoy ${ratio(runs.ingress, runs.envoy)}`);
+  log(`ratio vs bare node ${ratio(runs.ingress, runs.bare)}`);
+  const failing = Object.entries(runs).filter(([, r]) => r.some((x) => x.errors > 0));
+  if (failing.length > 0) {
+    log(`errors through ${failing.map(([name]) => name).join(", ")}: these figures compare nothing`);
+    process.exitCode = 1;
+  }
   await runtime.stopAll();
   await ingress.close();
 } finally {
