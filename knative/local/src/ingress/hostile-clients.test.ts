@@ -3,7 +3,7 @@
  * play: raw sockets (node:net) sending duplicate Host fields, absolute-form
  * targets, Connection-named headers, bodies a replica refuses early, and
  * bodies trickled past timeoutSeconds, clients that leave before their
- * answer. A real replica (the echo fixture).
+ * answer, held by the activator or queued for a slot. A real replica (the echo fixture).
  */
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -111,6 +111,69 @@ describe("the ingress against raw clients", () => {
     // Not the revision's failure, which a canary would judge; past timeoutSeconds (1 s) it would have been a 504.
     expect(count("4xx")).toBe(before["4xx"] + 1);
     expect(count("5xx")).toBe(before["5xx"]);
+  });
+});
+
+describe("clients that leave while their request waits", () => {
+  // timeoutSeconds far past the test: whatever ends these waits, it is not the time.
+  let waitingRuntime: RevisionRuntime;
+  let waitingIngress: Ingress;
+  let waitingPort: number;
+  const host = "wait.default.localhost";
+  const count = (statusClass: string) => waitingRuntime.totals.get("")?.byClass.get(statusClass) ?? 0;
+
+  beforeAll(async () => {
+    waitingRuntime = new RevisionRuntime(
+      {
+        service: "wait",
+        revision: "wait-00001",
+        entry,
+        env: {},
+        readinessPath: "/health/readiness",
+        containerConcurrency: 1,
+        timeoutSeconds: 300,
+        terminationGraceMs: 2000,
+      },
+      freePort,
+    );
+    waitingIngress = new Ingress((name) => (name === "wait-00001" ? waitingRuntime : undefined));
+    waitingIngress.setRoutes(new Map([[host, new Map([["wait-00001", 100]])]]));
+    waitingPort = await waitingIngress.listen(0);
+  });
+
+  afterAll(async () => {
+    await waitingRuntime.stopAll();
+    await waitingIngress.close();
+  });
+
+  function send(path: string): Socket {
+    const socket = connect(waitingPort, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    return socket;
+  }
+
+  it("a request the activator holds (no replica yet) is let go at once, as the client's (499)", async () => {
+    const socket = send("/slow?ms=1");
+    await until(() => waitingRuntime.inFlight === 1);
+    socket.destroy();
+    await until(() => waitingRuntime.inFlight === 0);
+    expect([count("4xx"), count("5xx")]).toEqual([1, 0]);
+  });
+
+  it("a request queued for a busy replica's slot gives its place up at once, as the client's (499)", async () => {
+    await waitingRuntime.scaleTo(1);
+    await until(() => waitingRuntime.readyCount === 1);
+    const busy = send("/slow?ms=300000");
+    await until(() => waitingRuntime.inFlight === 1);
+    const queued = send("/slow?ms=1");
+    await until(() => waitingRuntime.waitingForSlot === 1);
+    queued.destroy();
+    await until(() => waitingRuntime.waitingForSlot === 0);
+    expect([count("4xx"), count("5xx")]).toEqual([2, 0]);
+    busy.destroy();
+    await until(() => waitingRuntime.inFlight === 0);
+    expect([count("4xx"), count("5xx")]).toEqual([3, 0]);
   });
 });
 

@@ -3,8 +3,8 @@
  * end-to-end headers only, over kept-open connections; what the replica
  * answered is what the client gets, even when it answered before the client
  * finished its body (a 413 stays 413). The request's deadline bounds the
- * whole exchange: past it, 504 `request timeout` if nothing was sent yet. A
- * client that leaves before its answer ends the exchange too.
+ * whole exchange: past it, 504 `request timeout` if nothing was sent yet; a
+ * client that leaves before its answer ends it too, and counts 499.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { PassThrough } from "node:stream";
@@ -87,7 +87,6 @@ class ReplicaExchange implements Dispatcher.DispatchHandler {
   private status: number | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private settled = false;
-  private clientGone = false;
   private readonly stopWaiting: () => void;
 
   constructor(
@@ -95,12 +94,9 @@ class ReplicaExchange implements Dispatcher.DispatchHandler {
     private readonly deadline: Deadline,
     private readonly settle: (status: number) => void,
   ) {
-    this.stopWaiting = deadline.waiting(() => this.cut(new Error(REQUEST_TIMEOUT_MESSAGE)));
-    res.once("close", () => {
-      if (res.writableFinished) return;
-      this.clientGone = true;
-      this.cut(new Error("the client went away"));
-    });
+    this.stopWaiting = deadline.waiting(() =>
+      this.cut(new Error(deadline.abandoned ? "the client went away" : REQUEST_TIMEOUT_MESSAGE)),
+    );
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -136,7 +132,7 @@ class ReplicaExchange implements Dispatcher.DispatchHandler {
       // the client keeps what it was sent, and its status is the replica's.
       if (!this.res.writableEnded) this.res.end();
       this.finish(this.status);
-    } else if (this.clientGone) this.finish(CLIENT_CLOSED_REQUEST);
+    } else if (this.deadline.abandoned) this.finish(CLIENT_CLOSED_REQUEST);
     else if (this.deadline.expired) this.finish(answer(this.res, 504, REQUEST_TIMEOUT_MESSAGE));
     else this.finish(answer(this.res, 502, "replica unreachable"));
   }

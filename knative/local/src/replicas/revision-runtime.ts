@@ -17,7 +17,7 @@ import { Deadline } from "../request-path/deadline.ts";
 import { ReplicaPicker } from "../request-path/replica-picker.ts";
 import { afterCrash } from "./crash-backoff.ts";
 import { LogRing } from "./log-ring.ts";
-import { answer, proxy, REQUEST_TIMEOUT_MESSAGE } from "./replica-proxy.ts";
+import { answer, CLIENT_CLOSED_REQUEST, proxy, REQUEST_TIMEOUT_MESSAGE } from "./replica-proxy.ts";
 
 export const ACTIVATOR_QUEUE_LIMIT = 10_000;
 /** timeoutSeconds 0 is served as Knative's largest allowed timeout (max-revision-timeout-seconds): still bounded. */
@@ -62,9 +62,10 @@ export interface RevisionFailure {
   lastLogLines: string[];
 }
 
+/** A request the activator holds until a replica is ready; `release` ends its wait on the request's deadline. */
 interface Waiter {
   resolve: (replica: Replica | undefined) => void;
-  timer: NodeJS.Timeout;
+  release: () => void;
 }
 
 export class RevisionRuntime {
@@ -109,6 +110,13 @@ export class RevisionRuntime {
 
   get inFlight(): number {
     return this.replicas.reduce((sum, r) => sum + r.inFlight, 0) + this.waiting.length;
+  }
+
+  /** Requests queued for a slot on a replica (its breaker's queue). */
+  get waitingForSlot(): number {
+    let queued = 0;
+    for (const breaker of this.breakers.values()) queued += breaker.queued;
+    return queued;
   }
 
   /** Replicas waiting out a crash back-off before they start again. */
@@ -166,17 +174,14 @@ export class RevisionRuntime {
     this.failure = { reason, message, lastLogLines: this.logs.tail(20) };
     for (const timer of this.restarts.keys()) this.clock.clearTimeout(timer);
     this.restarts.clear();
-    for (const waiter of this.waiting.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(undefined);
-    }
+    this.letWaitersGo(undefined);
     await Promise.all(this.replicas.map((r) => this.retire(r)));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, tag = "", forwarded?: ForwardedTarget): Promise<void> {
     const started = Date.now();
     const timeoutSeconds = this.config.timeoutSeconds || UNSET_TIMEOUT_SECONDS;
-    const status = await this.serve(req, res, started + timeoutSeconds * 1000, forwarded);
+    const status = await this.serve(req, res, timeoutSeconds * 1000, forwarded);
     const seconds = (Date.now() - started) / 1000;
     const statusClass = `${Math.floor(status / 100)}xx`;
     let totals = this.totals.get(tag);
@@ -201,21 +206,33 @@ export class RevisionRuntime {
     return { successRate: ((total - errors) / total) * 100, durationP99Ms: p99 };
   }
 
-  /** timeoutSeconds bounds the whole request: waiting for a replica, the body, the answer. */
+  /**
+   * timeoutSeconds bounds the whole request: waiting for a replica, the body,
+   * the answer. A client that leaves ends every wait at once and counts 499.
+   */
   private async serve(
     req: IncomingMessage,
     res: ServerResponse,
-    deadlineAt: number,
+    timeoutMs: number,
     forwarded: ForwardedTarget = { path: req.url ?? "/", host: undefined },
   ): Promise<number> {
     // A client still sending when the time is up loses its connection: nothing more is read from it.
-    const deadline = new Deadline(deadlineAt - Date.now(), () => cutOff(req, res));
+    const deadline = new Deadline(timeoutMs, () => cutOff(req, res));
+    res.once("close", () => {
+      if (!res.writableFinished) deadline.abandon();
+    });
     try {
-      const replica = this.failure ? undefined : (this.pick() ?? (await this.waitForReplica(deadlineAt)));
+      let replica = this.failure ? undefined : this.pick();
+      if (!replica && !this.failure) {
+        if (this.waiting.length >= ACTIVATOR_QUEUE_LIMIT) return answer(res, 503, QUEUE_FULL_MESSAGE);
+        replica = await this.waitForReplica(deadline);
+      }
       if (!replica) {
         const failure = this.failure as RevisionFailure | undefined;
         if (failure) return answer(res, 503, `revision ${this.config.revision} failed: ${failure.reason}`);
-        return answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
+        if (deadline.abandoned) return CLIENT_CLOSED_REQUEST;
+        if (deadline.expired) return answer(res, 504, ACTIVATOR_TIMEOUT_MESSAGE);
+        return answer(res, 503, `revision ${this.config.revision} stopped`);
       }
       const breaker = this.breakers.get(replica) as Breaker;
       // queue-proxy counts a request from its arrival, waiting for a slot included.
@@ -226,6 +243,7 @@ export class RevisionRuntime {
       const admitted = typeof slot === "boolean" ? slot : await slot;
       if (!admitted) {
         meter.finished(this.clock.now());
+        if (deadline.abandoned) return CLIENT_CLOSED_REQUEST;
         return deadline.expired ? answer(res, 504, REQUEST_TIMEOUT_MESSAGE) : answer(res, 503, QUEUE_FULL_MESSAGE);
       }
       replica.requestStarted();
@@ -247,7 +265,7 @@ export class RevisionRuntime {
   async stopAll(): Promise<void> {
     for (const timer of this.restarts.keys()) this.clock.clearTimeout(timer);
     this.restarts.clear();
-    for (const waiter of this.waiting.splice(0)) clearTimeout(waiter.timer);
+    this.letWaitersGo(undefined);
     await Promise.all(this.replicas.map((r) => this.retire(r)));
   }
 
@@ -257,23 +275,29 @@ export class RevisionRuntime {
     return this.picker.pick(ready) ?? ready.sort((a, b) => a.inFlight - b.inFlight)[0];
   }
 
-  private waitForReplica(deadline: number): Promise<Replica | undefined> {
-    if (this.waiting.length >= ACTIVATOR_QUEUE_LIMIT) return Promise.resolve(undefined);
+  /** Held by the activator until a replica is ready; undefined if the request ends first. */
+  private waitForReplica(deadline: Deadline): Promise<Replica | undefined> {
     this.activator.started(this.clock.now());
     this.onDemand();
     return new Promise<Replica | undefined>((resolve) => {
       const waiter: Waiter = {
         resolve,
-        timer: setTimeout(
-          () => {
-            this.waiting.splice(this.waiting.indexOf(waiter), 1);
-            resolve(undefined);
-          },
-          Math.max(0, deadline - Date.now()),
-        ),
+        release: deadline.waiting(() => {
+          const i = this.waiting.indexOf(waiter);
+          if (i >= 0) this.waiting.splice(i, 1);
+          resolve(undefined);
+        }),
       };
       this.waiting.push(waiter);
     }).finally(() => this.activator.finished(this.clock.now()));
+  }
+
+  /** Every request the activator holds goes on: to `replica`, or to its answer without one. */
+  private letWaitersGo(replica: Replica | undefined): void {
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.release();
+      waiter.resolve(replica);
+    }
   }
 
   private async startReplica(crashesBefore: number): Promise<void> {
@@ -298,12 +322,7 @@ export class RevisionRuntime {
     this.runs.set(replica, { startedAt: this.clock.now(), crashesBefore });
     this.breakers.set(replica, new Breaker(this.config.containerConcurrency));
     this.meters.set(replica, new ConcurrencyMeter(this.clock.now()));
-    replica.on("ready", () => {
-      for (const waiter of this.waiting.splice(0)) {
-        clearTimeout(waiter.timer);
-        waiter.resolve(replica);
-      }
-    });
+    replica.on("ready", () => this.letWaitersGo(replica));
     replica.on("exit", (code: number | null, expected: boolean) => {
       const run = this.runs.get(replica);
       this.forget(replica);

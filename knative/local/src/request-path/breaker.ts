@@ -24,15 +24,15 @@ export class Breaker {
 
   /**
    * True at once when a slot is free; false at once when the queue is full;
-   * otherwise resolves true when a slot is free, or false if the deadline
-   * passes first (the request gave up its place).
+   * otherwise resolves true when a slot is free, or false if the request
+   * ends first (its time is up or its client left: it gives up its place).
    */
   acquire(deadline?: Deadline): Promise<boolean> | boolean {
     if (this.capacity === 0 || this.active < this.capacity) {
       this.active++;
       return true;
     }
-    if (this.waiting.length >= this.capacity * 10 || deadline?.expired) return false;
+    if (this.waiting.length >= this.capacity * 10 || deadline?.ended) return false;
     return new Promise((resolve) => {
       let done: (() => void) | undefined;
       const admit = () => {

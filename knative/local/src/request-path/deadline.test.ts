@@ -41,6 +41,29 @@ describe("Deadline", () => {
     expect(second).toHaveBeenCalledOnce();
   });
 
+  it("when the client leaves, stops what the request waits on, without onExpire, and the time no longer runs", () => {
+    const onExpire = vi.fn();
+    const stopped = vi.fn();
+    const deadline = new Deadline(1000, onExpire);
+    deadline.waiting(stopped);
+    deadline.abandon();
+    expect(stopped).toHaveBeenCalledOnce();
+    expect([deadline.abandoned, deadline.expired]).toEqual([true, false]);
+    vi.advanceTimersByTime(5000);
+    expect(onExpire).not.toHaveBeenCalled();
+    expect(deadline.expired).toBe(false);
+    const later = vi.fn();
+    deadline.waiting(later);
+    expect(later).toHaveBeenCalledOnce();
+  });
+
+  it("the first end is the one that counts", () => {
+    const deadline = new Deadline(1000);
+    deadline.expire();
+    deadline.abandon();
+    expect([deadline.expired, deadline.abandoned]).toEqual([true, false]);
+  });
+
   it("never fires once cleared", () => {
     const onExpire = vi.fn();
     new Deadline(1000, onExpire).clear();

@@ -1,12 +1,12 @@
 /**
- * The end of one request's time: timeoutSeconds bounds the whole request, the
- * wait for a slot and the replica's answer included. One timer; whatever the
- * request is waiting on when it fires is told to stop. It stands where an
- * AbortController would, at a fraction of the cost: it is on every request's
- * path.
+ * How one request ends early, as a Go request's context does: its time is up
+ * (timeoutSeconds bounds the whole request, the wait for a replica or a slot
+ * and the replica's answer included), or its client left. Whichever comes
+ * first, whatever the request is waiting on then is told to stop. One timer
+ * and no AbortController: it is on every request's path.
  */
 export class Deadline {
-  private passed = false;
+  private why: "time up" | "client gone" | undefined;
   private stopWaiting: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -18,26 +18,38 @@ export class Deadline {
     this.timer = setTimeout(() => this.expire(), Math.max(1, ms));
   }
 
+  /** The time ran out before the request ended. */
   get expired(): boolean {
-    return this.passed;
+    return this.why === "time up";
+  }
+
+  /** The client left before its answer was out. */
+  get abandoned(): boolean {
+    return this.why === "client gone";
+  }
+
+  /** Either: the request ended early. */
+  get ended(): boolean {
+    return this.why !== undefined;
   }
 
   /** Ends the time now (the timer does this when it fires). */
   expire(): void {
-    if (this.passed) return;
-    this.passed = true;
-    clearTimeout(this.timer);
-    this.onExpire();
-    this.stopWaiting?.();
+    this.end("time up");
+  }
+
+  /** The client left: nothing the request waits on is worth waiting for. */
+  abandon(): void {
+    this.end("client gone");
   }
 
   /**
-   * `stop` is called if the time runs out from now until the returned function
-   * is called, or at once if it has run out. One wait at a time: a request
+   * `stop` is called if the request ends early from now until the returned
+   * function is called, or at once if it has. One wait at a time: a request
    * waits on one thing at once.
    */
   waiting(stop: () => void): () => void {
-    if (this.passed) {
+    if (this.why) {
       stop();
       return () => {};
     }
@@ -50,5 +62,13 @@ export class Deadline {
   /** The request is over: the timer is not needed any more. */
   clear(): void {
     clearTimeout(this.timer);
+  }
+
+  private end(why: "time up" | "client gone"): void {
+    if (this.why) return;
+    this.why = why;
+    clearTimeout(this.timer);
+    if (why === "time up") this.onExpire();
+    this.stopWaiting?.();
   }
 }

@@ -50,6 +50,17 @@ describe("Breaker", () => {
     expect(breaker.acquire(passed)).toBe(false);
   });
 
+  it("gives a waiting request's place up when its client leaves, and refuses one already left", async () => {
+    const breaker = new Breaker(1);
+    expect(breaker.acquire()).toBe(true);
+    const deadline = new Deadline(60_000);
+    const waiting = breaker.acquire(deadline);
+    deadline.abandon();
+    expect(await waiting).toBe(false);
+    expect(breaker.queued).toBe(0);
+    expect(breaker.acquire(deadline)).toBe(false);
+  });
+
   it("is unlimited with capacity 0", () => {
     const breaker = new Breaker(0);
     for (let i = 0; i < 5000; i++) expect(breaker.acquire()).toBe(true);
