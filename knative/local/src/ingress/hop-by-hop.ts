@@ -28,6 +28,11 @@ export function connectionOptions(connection: string | string[] | undefined): st
   return names;
 }
 
+/** Whether a header (its name in lower case) stays with this connection: a fixed one, or one Connection names. */
+function isHopByHop(lower: string, named: readonly string[] | undefined): boolean {
+  return ALWAYS.has(lower) || named?.includes(lower) === true;
+}
+
 /** The headers to forward: all but the hop-by-hop ones. On every proxied request and answer, so no set is built for it. */
 export function endToEndHeaders(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
@@ -37,8 +42,7 @@ export function endToEndHeaders(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (ALWAYS.has(lower) || named.includes(lower)) continue;
+    if (isHopByHop(name.toLowerCase(), named)) continue;
     out[name] = value;
   }
   return out;
@@ -55,14 +59,14 @@ export function endToEndRawHeaders(raw: readonly string[], host?: string): strin
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     if (name.length === 10 && name.toLowerCase() === "connection") {
-      named = [...(named ?? []), ...connectionOptions(raw[i + 1])];
+      named = (named ?? []).concat(connectionOptions(raw[i + 1]));
     }
   }
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const lower = name.toLowerCase();
-    if (ALWAYS.has(lower) || named?.includes(lower)) continue;
+    if (isHopByHop(lower, named)) continue;
     out.push(name, host !== undefined && lower === "host" ? host : (raw[i + 1] as string));
   }
   return out;
