@@ -28,6 +28,7 @@ import { startEnvoy } from "./envoy.ts";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const HOST = "redirect.default.localhost";
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function load(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
@@ -51,40 +52,53 @@ try {
     },
     freePort,
   );
-  await runtime.scaleTo(1);
-  while (runtime.readyCount < 1) await new Promise((r) => setTimeout(r, 50));
-  const replica = runtime.replicas[0];
-  if (!replica) throw new Error("no replica");
   const ingress = new Ingress((name) => (name === "redirect-00001" ? runtime : undefined));
-  ingress.setRoutes(new Map([["redirect.default.localhost", new Map([["redirect-00001", 100]])]]));
-  const port = await ingress.listen(0);
-  const host = "redirect.default.localhost";
-  const envoyPort = await freePort();
-  const envoy = await startEnvoy(
-    { port: envoyPort, host, upstreamPort: Number(new URL(replica.url).port), timeoutSeconds: 30 },
-    dir,
-  );
+  const stops: (() => unknown)[] = [() => runtime.stopAll(), () => ingress.close()];
+  try {
+    await runtime.scaleTo(1);
+    while (runtime.readyCount < 1) await new Promise((r) => setTimeout(r, 50));
+    const replica = runtime.replicas[0];
+    if (!replica) throw new Error("no replica");
+    const upstreamPort = Number(new URL(replica.url).port);
+    ingress.setRoutes(new Map([[HOST, new Map([["redirect-00001", 100]])]]));
+    const ingressPort = await ingress.listen(0);
+    const envoyPort = await freePort();
+    const envoy = await startEnvoy({ port: envoyPort, host: HOST, upstreamPort, timeoutSeconds: 30 }, dir);
+    stops.push(() => envoy.stop());
+    const barePort = await freePort();
+    const bare = fork(fileURLToPath(new URL("./bare-node-proxy.mjs", import.meta.url)), [
+      String(barePort),
+      String(upstreamPort),
+    ]);
+    stops.push(() => bare.kill());
+    await once(bare, "message");
+    await compare({ direct: upstreamPort, envoy: envoyPort, bare: barePort, ingress: ingressPort });
+  } finally {
+    // However the runs ended, nothing started here is left running.
+    for (const stop of stops.reverse()) await stop();
+  }
+} finally {
+  await pg.stop();
+  await rm(dir, { recursive: true, force: true });
+  await rm(pgDir, { recursive: true, force: true });
+}
 
-  const barePort = await freePort();
-  const bare = fork(fileURLToPath(new URL("./bare-node-proxy.mjs", import.meta.url)), [
-    String(barePort),
-    new URL(replica.url).port,
-  ]);
-  await once(bare, "message");
-
+async function compare(ports: Record<"direct" | "envoy" | "bare" | "ingress", number>): Promise<void> {
   const path = "/health/liveness";
   const probe = { "k-kubelet-probe": "queue" }; // the kit answers health to Knative's probes only
+  const through = (name: keyof typeof ports) => (seconds: number) =>
+    load(`http://127.0.0.1:${ports[name]}${path}`, name === "direct" ? probe : { host: HOST, ...probe }, seconds);
   const targets = {
-    direct: () => load(`${replica.url}${path}`, probe, SECONDS),
-    envoy: () => load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, SECONDS),
-    bare: () => load(`http://127.0.0.1:${barePort}${path}`, { host, ...probe }, SECONDS),
-    ingress: () => load(`http://127.0.0.1:${port}${path}`, { host, ...probe }, SECONDS),
+    direct: through("direct"),
+    envoy: through("envoy"),
+    bare: through("bare"),
+    ingress: through("ingress"),
   };
   log(
-    `warming up, then ${ROUNDS} rounds of ${SECONDS} s each of ${Object.keys(targets).join(", ")}; ${CONNECTIONS} connections`,
+    `warming up each, then ${ROUNDS} rounds of ${SECONDS} s each of ${Object.keys(targets).join(", ")}; ${CONNECTIONS} connections`,
   );
-  await load(`${replica.url}${path}`, probe, 2);
-  await load(`http://127.0.0.1:${envoyPort}${path}`, { host, ...probe }, 2);
+  // Every target's JIT warm-up before round 1, so that no round pays for it.
+  for (const run of Object.values(targets)) await run(2);
   const runs = {
     direct: [] as LoadResult[],
     envoy: [] as LoadResult[],
@@ -92,23 +106,18 @@ try {
     ingress: [] as LoadResult[],
   };
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run());
+    for (const [name, run] of Object.entries(targets)) runs[name as keyof typeof runs].push(await run(SECONDS));
     log(
       `round ${round}/${ROUNDS}: ${Object.entries(runs)
         .map(([name, r]) => `${name} ${r.at(-1)?.rps.toFixed(0)} req/s`)
         .join(", ")}`,
     );
   }
-  await envoy.stop();
-  bare.kill();
   const mean = (r: LoadResult[], k: keyof LoadResult) => r.reduce((s, x) => s + x[k], 0) / r.length;
   const row = (name: string, r: LoadResult[]) =>
     `${name.padEnd(8)} ${mean(r, "rps").toFixed(0).padStart(7)} req/s   p50 ${mean(r, "p50").toFixed(1)} ms   p99 ${mean(r, "p99").toFixed(1)} ms   errors ${mean(r, "errors")}`;
   log("");
-  log(row("direct", runs.direct));
-  log(row("envoy", runs.envoy));
-  log(row("bare", runs.bare));
-  log(row("ingress", runs.ingress));
+  for (const [name, r] of Object.entries(runs)) log(row(name, r));
   const added = (r: LoadResult[], k: "p50" | "mean") =>
     (mean(r, k) - mean(runs.direct, k)).toFixed(k === "p50" ? 1 : 2);
   for (const k of ["p50", "mean"] as const) {
@@ -126,10 +135,4 @@ try {
     log(`errors through ${failing.map(([name]) => name).join(", ")}: these figures compare nothing`);
     process.exitCode = 1;
   }
-  await runtime.stopAll();
-  await ingress.close();
-} finally {
-  await pg.stop();
-  await rm(dir, { recursive: true, force: true });
-  await rm(pgDir, { recursive: true, force: true });
 }
