@@ -15,8 +15,18 @@ const ALWAYS = new Set([
   "upgrade",
 ]);
 
+/** What nearly every Connection field says, answered without splitting it: this is on every request and answer. */
+const COMMON_OPTIONS = new Map([
+  ["keep-alive", ["keep-alive"]],
+  ["close", ["close"]],
+]);
+
 /** The names a Connection header lists, lower case (it may come as several fields). */
-export function connectionOptions(connection: string | string[] | undefined): string[] {
+export function connectionOptions(connection: string | string[] | undefined): readonly string[] {
+  if (typeof connection === "string") {
+    const common = COMMON_OPTIONS.get(connection) ?? COMMON_OPTIONS.get(connection.toLowerCase());
+    if (common) return common;
+  }
   const fields = Array.isArray(connection) ? connection : connection === undefined ? [] : [connection];
   const names: string[] = [];
   for (const field of fields) {
@@ -55,7 +65,7 @@ export function endToEndHeaders(
  * would join some and drop others.
  */
 export function endToEndRawHeaders(raw: readonly string[], host?: string): string[] {
-  let named: string[] | undefined;
+  let named: readonly string[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     if (name.length === 10 && name.toLowerCase() === "connection") {

@@ -18,7 +18,8 @@ export type RequestTarget =
 export function requestTarget(url: string | undefined, rawHeaders: readonly string[]): RequestTarget {
   const hosts: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if ((rawHeaders[i] as string).toLowerCase() === "host") hosts.push(rawHeaders[i + 1] as string);
+    const name = rawHeaders[i] as string;
+    if (name.length === 4 && name.toLowerCase() === "host") hosts.push(rawHeaders[i + 1] as string);
   }
   if (hosts.length > 1) return { problem: "The request has more than one Host header field." };
   const target = url ?? "/";

@@ -182,18 +182,18 @@ export class RevisionRuntime {
     const started = Date.now();
     const timeoutSeconds = this.config.timeoutSeconds || UNSET_TIMEOUT_SECONDS;
     const status = await this.serve(req, res, timeoutSeconds * 1000, forwarded);
-    const seconds = (Date.now() - started) / 1000;
-    const statusClass = `${Math.floor(status / 100)}xx`;
+    const ms = Date.now() - started;
+    const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
     let totals = this.totals.get(tag);
     if (!totals) {
       totals = { byClass: new Map(), latency: new LatencyHistogram() };
       this.totals.set(tag, totals);
     }
     totals.byClass.set(statusClass, (totals.byClass.get(statusClass) ?? 0) + 1);
-    totals.latency.observe(seconds);
+    totals.latency.observe(ms / 1000);
     this.answered.total++;
     if (status >= 500) this.answered.errors++;
-    if (this.answered.durationsMs.length < 100_000) this.answered.durationsMs.push(Date.now() - started);
+    if (this.answered.durationsMs.length < 100_000) this.answered.durationsMs.push(ms);
   }
 
   /** Success rate (percent of answers that are not 5xx) and p99 latency since the last call; empty without requests. */
@@ -218,7 +218,7 @@ export class RevisionRuntime {
   ): Promise<number> {
     // A client still sending when the time is up loses its connection: nothing more is read from it.
     const deadline = new Deadline(timeoutMs, () => cutOff(req, res));
-    res.once("close", () => {
+    res.on("close", () => {
       if (!res.writableFinished) deadline.abandon();
     });
     try {
@@ -270,9 +270,10 @@ export class RevisionRuntime {
   }
 
   private pick(): Replica | undefined {
-    const ready = this.replicas.filter((r) => r.phase === "ready");
+    // Most of the time every replica is ready: then no list is made for the request.
+    const ready = this.replicas.every(isReady) ? this.replicas : this.replicas.filter(isReady);
     // All at their limit: queue on the least busy one (its breaker decides).
-    return this.picker.pick(ready) ?? ready.sort((a, b) => a.inFlight - b.inFlight)[0];
+    return this.picker.pick(ready) ?? leastBusy(ready);
   }
 
   /** Held by the activator until a replica is ready; undefined if the request ends first. */
@@ -363,6 +364,18 @@ function cutOff(req: IncomingMessage, res: ServerResponse): void {
   if (res.writableFinished) req.socket?.destroy();
   else res.once("finish", () => req.socket?.destroySoon());
 }
+
+const isReady = (replica: Replica) => replica.phase === "ready";
+
+/** The first of those with the fewest requests in flight. */
+function leastBusy(replicas: readonly Replica[]): Replica | undefined {
+  let least: Replica | undefined;
+  for (const replica of replicas) if (!least || replica.inFlight < least.inFlight) least = replica;
+  return least;
+}
+
+/** A status's class as /metrics labels it, made once: it is counted for every answer. */
+const STATUS_CLASSES = ["0xx", "1xx", "2xx", "3xx", "4xx", "5xx"];
 
 function rank(replica: Replica): number {
   return (replica.phase === "ready" ? 1_000_000 : 0) + replica.inFlight;
