@@ -44,6 +44,26 @@ export async function reconcileNow(...resources: string[]): Promise<void> {
 export const fluxField = (resource: string, path: string): Promise<string> =>
   kubectl(["-n", "flux-system", "get", resource, "-o", `jsonpath={${path}}`]).catch(() => "");
 
+/**
+ * Asks each image repository to scan now, and waits until the ImagePolicy of
+ * each name (Flux names them after their repositories) chooses `tag`.
+ */
+export async function waitForImagePolicies(
+  policies: readonly string[],
+  tag: string,
+  options: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
+  await reconcileNow(...policies.map((p) => `imagerepository/${p}`));
+  await waitFor(
+    async () => {
+      for (const p of policies)
+        if ((await fluxField(`imagepolicy/${p}`, ".status.latestRef.tag")) !== tag) return false;
+      return true;
+    },
+    { what: `every ImagePolicy to choose ${tag}`, ...options },
+  );
+}
+
 export interface Condition {
   type: string;
   status: string;

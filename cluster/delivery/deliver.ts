@@ -31,6 +31,7 @@ import {
   kubectlJson,
   reconcileNow,
   servesLatestOnly,
+  waitForImagePolicies,
 } from "../client/kube.ts";
 import { REPO } from "../client/run-command.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
@@ -145,15 +146,7 @@ async function main(): Promise<number> {
     step(`the pipeline passed and pushed the images as ${tag}`);
 
     const policies = (await fluxField("imagepolicy", ".items[*].metadata.name")).split(" ").filter(Boolean);
-    await reconcileNow(...policies.map((p) => `imagerepository/${p}`));
-    await waitFor(
-      async () => {
-        for (const p of policies)
-          if ((await fluxField(`imagepolicy/${p}`, ".status.latestRef.tag")) !== tag) return false;
-        return true;
-      },
-      { what: `every ImagePolicy to choose ${tag}`, timeoutMs, intervalMs: 1000 },
-    );
+    await waitForImagePolicies(policies, tag, { timeoutMs, intervalMs: 1000 });
     step(`every ImagePolicy chose ${tag}`);
 
     await reconcileNow(...FOLLOWING.map((env) => `imageupdateautomation/${env}-images`));

@@ -44,6 +44,7 @@ import {
   releaseVerdict,
   serviceStage,
 } from "../src/flux/release-progress.ts";
+import { revisionHolds } from "../src/flux/revision.ts";
 import { ENVIRONMENTS } from "../src/flux/secrets.ts";
 import { GIT_REPOSITORY } from "../src/paths.ts";
 
@@ -295,16 +296,14 @@ async function main(): Promise<number> {
     say(`promoted: ${pushed.slice(0, 7)} pushed to ${repository} ${branch}; Flux applies it to ${to}`);
     if (parsed.waitMs === undefined) return 0;
     // Flux may fetch a later commit (image automation pushes too): it applies ours if ours is in it.
-    const applies = async (revision: string) => {
-      const sha = revision.split("sha1:")[1];
-      if (!sha) return false;
-      if (sha === pushed) return true;
-      await git("fetch", "--quiet", "origin", branch);
-      return git("merge-base", "--is-ancestor", pushed, sha).then(
-        () => true,
-        () => false,
-      );
-    };
+    const applies = (revision: string) =>
+      revisionHolds(revision, pushed, async (ancestor, descendant) => {
+        await git("fetch", "--quiet", "origin", branch);
+        return git("merge-base", "--is-ancestor", ancestor, descendant).then(
+          () => true,
+          () => false,
+        );
+      });
     const verdict = await followRelease(
       to,
       changes.flatMap((c) => c.pins),

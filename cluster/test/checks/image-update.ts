@@ -19,8 +19,10 @@ import {
   kubectlJson,
   pendingPods,
   reconcileNow,
+  waitForImagePolicies,
 } from "../../client/kube.ts";
 import { REPO, stdoutOf } from "../../client/run-command.ts";
+import { revisionHolds } from "../../src/flux/revision.ts";
 import { GIT_REPOSITORY } from "../../src/paths.ts";
 import type { Check } from "../check.ts";
 import { type ImageStep, releaseTagOf, rolloutHoldUp, stepFigures, tagsSet } from "../image-update-course.ts";
@@ -65,15 +67,7 @@ export const imageUpdate: Check = {
       tag = releaseTagOf(await stdoutOf(`${REPO}/cluster/images/platform-images.sh`, ["--release"]));
       step(`images built and pushed as ${tag}`);
 
-      await reconcileNow(...images.map((i) => `imagerepository/${i}`));
-      await waitFor(
-        async () => {
-          for (const image of images)
-            if ((await fluxField(`imagepolicy/${image}`, ".status.latestRef.tag")) !== tag) return false;
-          return true;
-        },
-        { what: `every ImagePolicy to choose ${tag}`, timeoutMs: 120_000, intervalMs: 500 },
-      );
+      await waitForImagePolicies(images, tag, { timeoutMs: 120_000, intervalMs: 500 });
       step("scanned, and chosen by every ImagePolicy");
 
       // Each automation may commit as each policy moves; main is done once every setter of both holds the tag.
@@ -110,18 +104,14 @@ export const imageUpdate: Check = {
       log(`${commits} commit(s) by ${[...authors].join(", ")}: ${changed.join(", ")}`);
 
       await reconcileNow("gitrepository/flux-system");
-      // Flux's revisions ("main@sha1:<commit>") count once they hold the commit: an automation may push after it.
-      const holdsCommit = async (revision: string) => {
-        const applied = revision.split(":").at(-1) ?? "";
-        return (
-          applied === commit ||
-          (/^[0-9a-f]{40}$/.test(applied) &&
-            (await git("merge-base", "--is-ancestor", commit, applied).then(
-              () => true,
-              () => false,
-            )))
+      // Flux's revisions count once they hold the commit: an automation may push after it.
+      const holdsCommit = (revision: string) =>
+        revisionHolds(revision, commit, (ancestor, descendant) =>
+          git("merge-base", "--is-ancestor", ancestor, descendant).then(
+            () => true,
+            () => false,
+          ),
         );
-      };
       await waitFor(
         async () => holdsCommit(await fluxField("gitrepository/flux-system", ".status.artifact.revision")),
         {
