@@ -107,7 +107,7 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
     expect(kubeconform(broken, schemaLocation).invalid).toBeGreaterThan(0);
   });
 
-  it("orders each environment: infrastructure and its Secrets, then data, then migrations, then functions", () => {
+  it("orders each environment: infrastructure and its Secrets, then data, then migrations, then functions (then prod's Canaries)", () => {
     const byName = new Map(fluxKustomizations(entry).map((k) => [k.metadata.name, k]));
     const envs = entry === "one-machine" ? ENVIRONMENTS : [entry];
     expect([...byName.keys()].sort()).toEqual(
@@ -115,6 +115,7 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
         "infrastructure",
         "images",
         ...envs.flatMap((e) => [`${e}-secrets`, `${e}-data`, `${e}-migrations`, `${e}-functions`]),
+        ...(envs.includes("prod") ? ["prod-canaries"] : []),
       ].sort(),
     );
     for (const env of envs) {
@@ -123,6 +124,7 @@ describe.each(ENTRY_POINTS)("flux/clusters/%s", (entry) => {
       expect(dependsOn(`${env}-data`)).toEqual(["infrastructure", `${env}-secrets`]);
       expect(dependsOn(`${env}-migrations`)).toEqual([`${env}-data`]);
       expect(dependsOn(`${env}-functions`)).toEqual([`${env}-migrations`]);
+      if (env === "prod") expect(dependsOn("prod-canaries")).toEqual(["prod-functions"]);
     }
   });
 
@@ -278,7 +280,7 @@ describe("flux/clusters/one-machine: cut to one node; the other entry points who
 describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
   const applied = (part: string) => parse(render(`flux/apps/${env}/${part}`));
 
-  it.each(["data", "migrations", "functions"])(
+  it.each(["data", "migrations", "functions", ...(env === "prod" ? ["canaries"] : [])])(
     "%s: valid against every kind's schema, in the environment's namespace",
     (part) => {
       const yaml = render(`flux/apps/${env}/${part}`);
@@ -291,10 +293,14 @@ describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
 
   it("analyses a release by Canary in prod only; dev and test roll out by Knative and own their traffic in Git", () => {
     const resources = applied("functions");
-    const canaries = resources.filter((r) => r.kind === "Canary");
+    const canaries = env === "prod" ? applied("canaries") : [];
     const services = resources.filter((r) => r.kind === "Service");
     expect(services.length).toBe(4);
-    expect(canaries.length).toBe(env === "prod" ? 4 : 0);
+    // The functions' Kustomization applies none: a Canary applied with its Service could pin a revision named "".
+    expect(resources.filter((r) => r.kind === "Canary")).toEqual([]);
+    expect(canaries.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(
+      env === "prod" ? ["Canary/analytics", "Canary/links", "Canary/redirect", "Canary/web"] : [],
+    );
     for (const service of services) {
       if (env === "prod") continue;
       expect(service.metadata.annotations?.["serving.knative.dev/rollout-duration"]).toBe("60s");
@@ -304,10 +310,25 @@ describe.each(ENVIRONMENTS)("what %s's Kustomizations apply", (env) => {
 
   it("keeps no spec.traffic in Git for a Service a Canary manages (Flagger writes it)", () => {
     const resources = applied("functions");
-    const canaried = new Set(resources.filter((r) => r.kind === "Canary").map((r) => r.spec.targetRef.name));
+    const canaries = env === "prod" ? applied("canaries") : [];
+    const canaried = new Set(canaries.map((r) => r.spec.targetRef.name));
     if (env === "prod") expect(canaried.size).toBeGreaterThan(0);
     for (const service of resources.filter((r) => r.kind === "Service" && canaried.has(r.metadata.name))) {
       expect(service.spec.traffic, service.metadata.name).toBeUndefined();
+    }
+  });
+});
+
+describe("prod's Canaries", () => {
+  it("are what knative/overlays/prod applies, no more and no less, split off from its functions", () => {
+    const overlay = parse(render("knative/overlays/prod"));
+    const byFlux = [...parse(render("flux/apps/prod/functions")), ...parse(render("flux/apps/prod/canaries"))];
+    const key = (r: Resource) => `${r.kind}/${r.metadata.name}`;
+    expect(byFlux.map(key).sort()).toEqual(overlay.map(key).sort());
+    const canaryOf = (resources: Resource[], name: string) =>
+      resources.find((r) => r.kind === "Canary" && r.metadata.name === name);
+    for (const canary of overlay.filter((r) => r.kind === "Canary")) {
+      expect(canaryOf(byFlux, canary.metadata.name)).toEqual(canary);
     }
   });
 });
