@@ -5,7 +5,7 @@
 #   nice -n 19 ionice -c 3 cluster/build/all.sh &
 # `all.sh up` builds only what `cluster up` needs, `all.sh gitops` only what
 # `cluster gitops` adds (Flux's controllers); both, in that order, by default.
-# Each script takes the build lock (lib.sh), so a role asking for a binary
+# Each script takes its build's lock (lib.sh), so a role asking for a binary
 # meanwhile waits for it instead of building it twice. Cached binaries are not
 # built again.
 set -euo pipefail

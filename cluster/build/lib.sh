@@ -9,12 +9,16 @@ export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 # Go's own installer puts it here; `up` adds it to PATH, a shell may not have.
 command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 
-# One build at a time: all.sh may be building ahead in the background (.ci/run
-# starts it before the tests) when `cluster up` asks for the same binaries; the
-# second waits here, then finds them built.
-exec {build_lock}>"$CACHE_DIR/.build.lock"
+# One build of each thing at a time: all.sh may be building ahead in the
+# background (.ci/run starts it before the tests) when `cluster up` asks for the
+# same binaries; the second waits here, then finds them built. Different things
+# build side by side: `up` must not wait for Flux's controllers, which only
+# `gitops` uses (a lock for all builds held test:cluster ten minutes on a cold
+# machine). The thing is the script, and go-install.sh's binary.
+build_name="$(basename "$0" .sh)${1:+-$(basename "$1")}"
+exec {build_lock}>"$CACHE_DIR/.build-$build_name.lock"
 if ! flock -n "$build_lock"; then
-  echo "[build] $(basename "$0"): waiting for another build to finish (cluster/build/all.sh in the background?)" >&2
+  echo "[build] $build_name: waiting for the same build to finish (cluster/build/all.sh in the background?)" >&2
   flock "$build_lock"
 fi
 
