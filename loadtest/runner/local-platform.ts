@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { SampleDocument, StatusDocument } from "@platform/local/contract";
 import { type ControlEndpoint, controlRequest, localControlEndpoint, readAnswer } from "@platform/local/control-client";
 import { SCALE_TO_ZERO_GRACE_MS } from "@platform/local/scale";
@@ -24,7 +23,7 @@ export async function localPlatform(options: {
     return new LocalPlatform(running, runningControl, undefined, "the local platform already running (npm start)");
   }
   const started = Date.now();
-  const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), ["knative/local/src/start.ts"], {
+  const child = spawn(process.execPath, ["knative/local/run-bundled.mjs", "knative/local/src/start.ts"], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },

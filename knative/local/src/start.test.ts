@@ -31,7 +31,9 @@ beforeAll(async () => {
     LOG_LEVEL: "warn",
   };
   delete env.REDIS_URL;
-  child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./start.ts", import.meta.url))], {
+  // As npm start runs it.
+  const runBundled = fileURLToPath(new URL("../run-bundled.mjs", import.meta.url));
+  child = spawn(process.execPath, [runBundled, fileURLToPath(new URL("./start.ts", import.meta.url))], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

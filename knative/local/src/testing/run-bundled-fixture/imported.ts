@@ -1,0 +1,1 @@
+export const importedUrl: string = import.meta.url;
