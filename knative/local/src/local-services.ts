@@ -47,7 +47,11 @@ export type LocalCache =
 export async function startLocalCache(port: number): Promise<LocalCache> {
   if (process.env.REDIS_URL) return { kind: "external", url: process.env.REDIS_URL };
   if (!redisServerPath()) {
-    return { kind: "off", reason: "redis-server not found (Debian: apt-get install redis-server)" };
+    return {
+      kind: "off",
+      reason:
+        "redis-server not found (npm run setup installs it; Debian: apt-get install redis-server, macOS: brew install redis)",
+    };
   }
   const server = await startRedisServer({ port, dataDir: join(dataDir, "redis") });
   return { kind: "started", url: server.url, server };

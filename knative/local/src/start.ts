@@ -49,8 +49,11 @@ async function main() {
       : "database schema is up to date",
   );
   const cache = await startLocalCache(ports.redis);
-  if (cache.kind === "off") say(`cache off: ${cache.reason}; every read goes to PostgreSQL`);
-  else say(`cache: ${cache.url}${cache.kind === "started" ? " (redis-server, data in .data/redis)" : " (REDIS_URL)"}`);
+  if (cache.kind === "off") {
+    // The Secret then has no REDIS_URL: a Service that needs it (web's sessions) stops the start, naming it.
+    say(`cache off: ${cache.reason}; reads go to PostgreSQL, and a function that requires REDIS_URL cannot start`);
+  } else
+    say(`cache: ${cache.url}${cache.kind === "started" ? " (redis-server, data in .data/redis)" : " (REDIS_URL)"}`);
 
   const demoApiKey = database.newDemoKey ?? readLocalState()?.demoApiKey;
   writeLocalState({
