@@ -16,8 +16,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, "../..");
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Bundles `entry` and returns the bundle's path. */
 async function bundle(entry) {
@@ -56,7 +55,10 @@ const workspaceOnly = {
   name: "workspace-only",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith("@platform/") ? undefined : { path: args.path, external: true },
+      // The entry point is a path (on Windows one that starts with a drive letter), never a package.
+      args.kind === "entry-point" || args.path.startsWith("@platform/")
+        ? undefined
+        : { path: args.path, external: true },
     );
   },
 };
